@@ -1,0 +1,100 @@
+"""Settings, read from the environment only (twelve-factor, Heroku style).
+
+Every variable here is documented in the README's configuration table. Values
+that depend on the instance folder (the SQLite file, the generated secret key)
+are filled in by `instance_defaults()` once the app knows where that folder is.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
+def database_url(url: str) -> str:
+    """Point PostgreSQL URLs at psycopg 3, the driver we ship.
+
+    Heroku and most hosts hand out `postgres://`, which SQLAlchemy 2 rejects,
+    and a bare `postgresql://` would select psycopg2, which is not installed.
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", ""))
+    # Empty means: a local redis-server if one answers, else the embedded one.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    BASE_URL = os.environ.get("BASE_URL", "").rstrip("/")
+    PORT = env_int("PORT", 5000)
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "heartbeats@localhost")
+    MAIL_TIMEOUT = env_float("MAIL_TIMEOUT", 10.0)
+
+    # How many pings each check keeps; older ones are pruned as new ones arrive.
+    PING_RETENTION = env_int("PING_RETENTION", 1000)
+    # Number of reverse proxies in front of the app whose X-Forwarded-For we trust.
+    PROXY_COUNT = env_int("PROXY_COUNT", 0)
+    # RQ queue name; also keeps parallel test runs on one Redis apart.
+    RQ_QUEUE = os.environ.get("RQ_QUEUE", "heartbeats")
+    # The sweep sleeps until the next known deadline, but never longer than this,
+    # so a deadline set by another process is noticed within this many seconds.
+    SWEEP_INTERVAL = env_float("SWEEP_INTERVAL", 0.25)
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+
+def instance_defaults(config: dict, instance_path: str) -> None:
+    """Fill in the defaults that live in the instance folder."""
+    folder = Path(instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{folder / 'heartbeats.db'}"
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _kept_secret(folder / "secret_key")
+
+
+def _kept_secret(path: Path) -> str:
+    """A random key made once and kept, so sessions survive restarts."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_hex(32)
+        # Written aside and linked into place: when web and worker start
+        # together, exactly one key wins and nobody reads a half-written file.
+        tmp = path.with_name(f"{path.name}.{os.getpid()}")
+        tmp.write_text(key)
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            key = path.read_text().strip()
+        finally:
+            tmp.unlink()
+        return key

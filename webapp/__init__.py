@@ -1,0 +1,97 @@
+"""Heartbeats: a self-hosted push monitor for cron jobs and background services."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import Config, instance_defaults
+
+from .extensions import csrf, db, htmx, login_manager, mail, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """The application factory; `overrides` replace settings (tests use it)."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(Config)
+    if overrides:
+        app.config.update(overrides)
+    instance_defaults(app.config, app.instance_path)
+
+    if app.config["PROXY_COUNT"] > 0:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    mail.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+
+    from . import cli, errors
+    from .views import api, auth, dashboard, push
+
+    app.register_blueprint(push.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(dashboard.bp)
+    # Machines authenticate by secret URL or API key, not by a browser session.
+    csrf.exempt(push.bp)
+    csrf.exempt(api.bp)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    app.add_template_filter(localtime)
+    return app
+
+
+def localtime(dt: datetime | None, tz: str = "UTC") -> str:
+    """A stored UTC time in the viewer's timezone, with the zone named."""
+    if dt is None:
+        return "never"
+    return dt.astimezone(ZoneInfo(tz or "UTC")).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL lets readers work beside the one writer; the busy timeout makes a
+    writer wait its turn instead of failing with "database is locked"."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+_job_app: Flask | None = None
+
+
+def job_app() -> Flask:
+    """The app that RQ jobs run in: one per worker process, made on first use."""
+    global _job_app
+    if _job_app is None:
+        _job_app = create_app()
+    return _job_app
+
+
+def utc(dt: datetime | None) -> str | None:
+    """ISO 8601 with offset, as the API shows times."""
+    return None if dt is None else dt.astimezone(UTC).isoformat(timespec="seconds")

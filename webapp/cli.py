@@ -1,0 +1,54 @@
+"""`flask user ...`: creating users and API keys from the command line."""
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import AppGroup
+
+from .extensions import db
+from .models import ApiKey, User
+
+user_cli = AppGroup("user", help="Manage users and their API keys.")
+
+
+def find_user(email: str) -> User:
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no user with the email {email}")
+    return user
+
+
+@user_cli.command("create")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Prompted for when omitted.")
+def create_user(email: str, password: str) -> None:
+    """Create a user who logs in with EMAIL and a password."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise click.ClickException(f"{email!r} is not an email address")
+    if len(password) < 8:
+        raise click.ClickException("the password must have at least 8 characters")
+    if db.session.scalar(sa.select(User.id).where(User.email == email)):
+        raise click.ClickException(f"a user with the email {email} exists already")
+    user = User(email=email)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"created user {email}")
+
+
+@user_cli.command("api-key")
+@click.argument("email")
+@click.option("--label", default="cli", help="A name to recognise the key by.")
+def create_api_key(email: str, label: str) -> None:
+    """Create a read-write API key for EMAIL; the key is the last line printed."""
+    row, key = ApiKey.issue(find_user(email), label)
+    db.session.add(row)
+    db.session.commit()
+    click.echo(f"API key {row.prefix}… created for {email}; it is shown only once:")
+    click.echo(key)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(user_cli)

@@ -1,0 +1,48 @@
+"""App-wide error answers: JSON for machines, a page for people.
+
+A ping or API call never sees an HTML error page or a bare 500: anything the
+database refuses becomes a 503 that says to try again, and the session is
+rolled back so the next request starts clean.
+"""
+
+from flask import Flask, jsonify, render_template, request
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+MACHINE_PREFIXES = ("/api/", "/ping/")
+
+
+def wants_json() -> bool:
+    return request.path.startswith(MACHINE_PREFIXES)
+
+
+def error_body(status: int, message: str):
+    if request.path.startswith("/ping/"):
+        return message, status, {"Content-Type": "text/plain; charset=utf-8"}
+    if request.path.startswith("/api/push/"):
+        # Uptime Kuma's clients read `msg`, Tianji's read `error`.
+        return jsonify(ok=False, msg=message, error=message), status
+    if wants_json():
+        return jsonify(error=message), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        return error_body(e.code or 500, e.description if e.code != 404 or not wants_json() else "not found")
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(e):
+        db.session.rollback()
+        app.logger.error("database error: %s", e)
+        return error_body(503, "database unavailable, try again shortly")
+
+    @app.errorhandler(Exception)
+    def unexpected(e):
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        return error_body(500, "internal error")

@@ -1,0 +1,233 @@
+"""The data model: users, their API keys, checks, pings, flips and notifications."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import uuid as uuidlib
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+from .schedules import Schedule, is_late
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Stores naive UTC, hands out aware UTC, on SQLite and PostgreSQL alike."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: times must carry a timezone")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+# SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a bigint.
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
+    timezone: so.Mapped[str] = so.mapped_column(sa.String(64), default="UTC")
+    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    checks: so.WriteOnlyMapped[Check] = so.relationship(
+        back_populates="user", passive_deletes=True
+    )
+
+    def set_password(self, password: str) -> None:
+        # Werkzeug's default is scrypt, a memory-hard KDF.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+def hash_key(key: str) -> str:
+    # API keys are long random strings, so a fast hash is enough: there is no
+    # dictionary to attack, and every API request pays for this hash.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiKey(db.Model):
+    __tablename__ = "api_keys"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    label: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
+    prefix: so.Mapped[str] = so.mapped_column(sa.String(12))
+    key_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    user: so.Mapped[User] = so.relationship()
+
+    @classmethod
+    def issue(cls, user: User, label: str = "") -> tuple[ApiKey, str]:
+        """A new key row and the key itself, which is shown once and never stored."""
+        key = "hb_" + secrets.token_urlsafe(30)
+        row = cls(user=user, label=label, prefix=key[:8], key_hash=hash_key(key))
+        return row, key
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:100]
+
+
+def normalize_tags(tags: str | list[str]) -> str:
+    """Tags arrive space- or comma-separated (or as a list); stored space-separated."""
+    if isinstance(tags, str):
+        tags = re.split(r"[\s,]+", tags)
+    seen: list[str] = []
+    for tag in tags:
+        tag = tag.strip()
+        if tag and tag not in seen:
+            seen.append(tag)
+    return " ".join(seen)
+
+
+class Check(db.Model):
+    __tablename__ = "checks"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # The uuid is also the secret ping token, as in Healthchecks.
+    uuid: so.Mapped[str] = so.mapped_column(
+        sa.String(36), unique=True, default=lambda: str(uuidlib.uuid4())
+    )
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    name: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
+    slug: so.Mapped[str] = so.mapped_column(sa.String(100), default="", index=True)
+    tags: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    desc: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    kind: so.Mapped[str] = so.mapped_column(sa.String(10), default="simple")
+    timeout: so.Mapped[int] = so.mapped_column(default=86400)
+    grace: so.Mapped[int] = so.mapped_column(default=3600)
+    schedule: so.Mapped[str] = so.mapped_column(sa.String(100), default="* * * * *")
+    tz: so.Mapped[str] = so.mapped_column(sa.String(64), default="UTC")
+    grace_to_end_of_day: so.Mapped[bool] = so.mapped_column(default=False)
+    methods: so.Mapped[str] = so.mapped_column(sa.String(10), default="")
+    manual_resume: so.Mapped[bool] = so.mapped_column(default=False)
+
+    status: so.Mapped[str] = so.mapped_column(sa.String(10), default="new")
+    n_pings: so.Mapped[int] = so.mapped_column(default=0)
+    last_ping: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    last_start: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    last_msg: so.Mapped[str | None] = so.mapped_column(sa.String(1000))
+    last_value: so.Mapped[float | None]
+    # When the next ping is expected, and when the check goes down without it.
+    # Only checks that can go down have alert_after; the sweep reads it by index.
+    next_ping: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    alert_after: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
+    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    user: so.Mapped[User] = so.relationship(back_populates="checks")
+
+    @property
+    def schedule_spec(self) -> Schedule:
+        return Schedule(
+            kind=self.kind,
+            timeout=self.timeout,
+            grace=self.grace,
+            cron=self.schedule,
+            tz=self.tz,
+            grace_to_end_of_day=self.grace_to_end_of_day,
+        )
+
+    @property
+    def tag_list(self) -> list[str]:
+        return self.tags.split()
+
+    def get_status(self, now: datetime | None = None) -> str:
+        """The stored state, with 'late' derived from the clock."""
+        if is_late(self.status, self.next_ping, now or utcnow()):
+            return "late"
+        return self.status
+
+
+class Ping(db.Model):
+    __tablename__ = "pings"
+    # Pruning deletes by (check_id, n) range: an index probe, never a table scan.
+    __table_args__ = (sa.Index("ix_pings_check_id_n", "check_id", "n", unique=True),)
+
+    id: so.Mapped[int] = so.mapped_column(BigId, primary_key=True)
+    check_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("checks.id", ondelete="CASCADE")
+    )
+    n: so.Mapped[int]
+    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(10), default="success")
+    scheme: so.Mapped[str] = so.mapped_column(sa.String(10), default="http")
+    method: so.Mapped[str] = so.mapped_column(sa.String(10), default="GET")
+    remote_addr: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
+    ua: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    msg: so.Mapped[str | None] = so.mapped_column(sa.String(1000))
+    value: so.Mapped[float | None]
+
+
+class Flip(db.Model):
+    """A change of a check's state: when, from what to what, why and by whom."""
+
+    __tablename__ = "flips"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    check_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("checks.id", ondelete="CASCADE"), index=True
+    )
+    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    old_status: so.Mapped[str] = so.mapped_column(sa.String(10))
+    new_status: so.Mapped[str] = so.mapped_column(sa.String(10))
+    reason: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    actor: so.Mapped[str] = so.mapped_column(sa.String(50), default="")
+
+
+class Notification(db.Model):
+    """One message to send about one flip: the outbox row its delivery job works from."""
+
+    __tablename__ = "notifications"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    flip_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("flips.id", ondelete="CASCADE"), index=True
+    )
+    check_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("checks.id", ondelete="CASCADE"), index=True
+    )
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20), default="email")
+    target: so.Mapped[str] = so.mapped_column(sa.String(254))
+    status: so.Mapped[str] = so.mapped_column(sa.String(10), default="pending", index=True)
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
+    error: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    sent: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # A sender holds the row until lease_until; a lease that ran out means the
+    # sender died, so the sweep may hand the row to a new job.
+    lease_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    job_id: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    enqueued: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    flip: so.Mapped[Flip] = so.relationship()
+    check: so.Mapped[Check] = so.relationship()

@@ -1,0 +1,54 @@
+"""The dashboard: the list of checks and each check's page."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..models import Check, Flip, Ping
+from ..schedules import describe
+
+bp = Blueprint("dashboard", __name__)
+
+# Down first: the checks that need someone come before those that do not.
+STATUS_ORDER = {"down": 0, "late": 1, "started": 2, "up": 3, "new": 4, "paused": 5}
+
+
+def base_url() -> str:
+    return current_app.config["BASE_URL"] or request.host_url.rstrip("/")
+
+
+def get_own_check(uuid: str) -> Check:
+    check = db.session.scalar(
+        sa.select(Check).where(Check.uuid == uuid, Check.user_id == current_user.id)
+    )
+    if check is None:
+        abort(404)
+    return check
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Every check of the user, the ones in trouble first."""
+    rows = db.session.scalars(sa.select(Check).where(Check.user_id == current_user.id)).all()
+    rows.sort(key=lambda c: (STATUS_ORDER.get(c.get_status(), 9), c.name.lower()))
+    return render_template("dashboard/index.html", checks=rows, describe=describe,
+                           base=base_url())
+
+
+@bp.get("/checks/<uuid>")
+@login_required
+def check_page(uuid: str):
+    """One check: its push URL, schedule, recent pings and state changes."""
+    check = get_own_check(uuid)
+    pings = db.session.scalars(
+        sa.select(Ping).where(Ping.check_id == check.id).order_by(Ping.n.desc()).limit(50)
+    ).all()
+    flips = db.session.scalars(
+        sa.select(Flip).where(Flip.check_id == check.id).order_by(Flip.id.desc()).limit(20)
+    ).all()
+    return render_template("dashboard/check.html", check=check, pings=pings, flips=flips,
+                           describe=describe, base=base_url())
