@@ -2,7 +2,7 @@
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from .extensions import db
@@ -50,5 +50,18 @@ def create_api_key(email: str, label: str) -> None:
     click.echo(key)
 
 
+@click.command("welcome")
+def welcome() -> None:
+    """Say where the dashboard is and, before the first user exists, how to make one."""
+    base = current_app.config["BASE_URL"] or f"http://127.0.0.1:{current_app.config['PORT']}"
+    click.echo(f"Heartbeats dashboard: {base}/")
+    if not db.session.scalar(sa.select(sa.func.count(User.id))):
+        click.echo("No user exists yet. Create the first one in another terminal with:")
+        click.echo("  .venv/bin/flask user create you@example.com")
+        click.echo("and an API key for scripts with:")
+        click.echo("  .venv/bin/flask user api-key you@example.com")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(user_cli)
+    app.cli.add_command(welcome)

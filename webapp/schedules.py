@@ -87,8 +87,8 @@ def seconds_in_words(seconds: int) -> str:
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds % size == 0:
             n = seconds // size
-            return f"{unit}" if n == 1 else f"{n} {unit}s"
-    return "second" if seconds == 1 else f"{seconds} seconds"
+            return f"1 {unit}" if n == 1 else f"{n} {unit}s"
+    return "1 second" if seconds == 1 else f"{seconds} seconds"
 
 
 def describe(schedule: Schedule) -> str:
@@ -98,4 +98,5 @@ def describe(schedule: Schedule) -> str:
         if schedule.grace_to_end_of_day:
             return words + ", alert at the end of the day"
         return words + f", grace {seconds_in_words(schedule.grace)}"
-    return f"every {seconds_in_words(schedule.timeout)}, grace {seconds_in_words(schedule.grace)}"
+    every = seconds_in_words(schedule.timeout).removeprefix("1 ")  # "every minute"
+    return f"every {every}, grace {seconds_in_words(schedule.grace)}"

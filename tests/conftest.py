@@ -1,0 +1,287 @@
+"""Shared fixtures: real services, each run with names of its own.
+
+The database is SQLite in a temporary folder, or, when DATABASE_URL names a
+PostgreSQL server, a database created for this run and dropped after it.
+Redis is REDIS_URL, else the local server, else an embedded one started here;
+the RQ queue name is unique to the run, so parallel runs never share jobs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from werkzeug.serving import make_server
+
+from webapp import create_app
+from webapp.extensions import db
+from webapp.models import ApiKey, User
+from webapp.queue import LOCAL_REDIS, start_embedded
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN_ID = uuid.uuid4().hex[:10]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05):
+    """Poll until predicate() is truthy; return its value, or fail the test."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout} s")
+
+
+# --- the database ---------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    name = f"hb_test_{RUN_ID}"
+    admin = url.replace("+psycopg", "")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- Redis -----------------------------------------------------------------
+
+def redis_answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except (redis.RedisError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    url = os.environ.get("REDIS_URL") or LOCAL_REDIS
+    if redis_answers(url):
+        yield url
+        return
+    folder = tmp_path_factory.mktemp("valkey")
+    yield start_embedded(folder)
+    pid = (folder / "valkey.pid").read_text().strip()
+    os.kill(int(pid), 15)
+
+
+# --- SMTP --------------------------------------------------------------------
+
+class Mailbox:
+    """An aiosmtpd handler that keeps what it receives, and can refuse on demand."""
+
+    def __init__(self):
+        self.messages: list = []
+        self.refuse = 0  # answer this many DATA commands with a temporary error
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            if self.refuse > 0:
+                self.refuse -= 1
+                return "451 4.3.0 try again later"
+            msg = message_from_bytes(envelope.content, policy=policy.default)
+            msg.received_at = time.time()
+            self.messages.append(msg)
+        return "250 OK"
+
+    def clear(self):
+        with self.lock:
+            self.messages.clear()
+            self.refuse = 0
+
+    def subjects(self) -> list[str]:
+        return [m["Subject"] for m in self.messages]
+
+    def wait_for(self, count: int, timeout: float = 15.0) -> list:
+        wait_until(lambda: len(self.messages) >= count, timeout)
+        return list(self.messages)
+
+
+@pytest.fixture(scope="session")
+def smtp():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield mailbox, controller.port
+    controller.stop()
+
+
+# --- the app ---------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def settings(database_url, redis_url, smtp):
+    """The settings every process of this run shares, as environment variables."""
+    return {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "RQ_QUEUE": f"hb-test-{RUN_ID}",
+        "SECRET_KEY": "test-secret-" + RUN_ID,
+        "BASE_URL": "http://hb.test",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp[1]),
+        "MAIL_DEFAULT_SENDER": "heartbeats@hb.test",
+        "MAIL_TIMEOUT": "5",
+        "SWEEP_INTERVAL": "0.2",
+    }
+
+
+def overrides_from(settings: dict) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": settings["DATABASE_URL"],
+        "REDIS_URL": settings["REDIS_URL"],
+        "RQ_QUEUE": settings["RQ_QUEUE"],
+        "SECRET_KEY": settings["SECRET_KEY"],
+        "BASE_URL": settings["BASE_URL"],
+        "MAIL_SERVER": settings["MAIL_SERVER"],
+        "MAIL_PORT": int(settings["MAIL_PORT"]),
+        "MAIL_DEFAULT_SENDER": settings["MAIL_DEFAULT_SENDER"],
+        "MAIL_TIMEOUT": float(settings["MAIL_TIMEOUT"]),
+        "SWEEP_INTERVAL": float(settings["SWEEP_INTERVAL"]),
+    }
+
+
+@pytest.fixture(scope="session")
+def app(settings):
+    app = create_app(overrides_from(settings))
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()  # the schema comes from the migrations, as in production
+    return app
+
+
+@pytest.fixture(autouse=True)
+def clean_state(request, app, smtp):
+    """Each test starts with empty tables, an empty queue and an empty mailbox."""
+    yield
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        from webapp.queue import get_queue
+
+        get_queue().empty()
+    smtp[0].clear()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def mailbox(smtp) -> Mailbox:
+    return smtp[0]
+
+
+def make_user(app, email: str = "alice@example.com", password: str = "correct horse"):
+    """A user and an API key for them: (user id, key)."""
+    with app.app_context():
+        user = User(email=email)
+        user.set_password(password)
+        row, key = ApiKey.issue(user, "test")
+        db.session.add_all([user, row])
+        db.session.commit()
+        user_id = user.id
+        db.session.remove()
+    return user_id, key
+
+
+@pytest.fixture
+def user(app):
+    return make_user(app)
+
+
+@pytest.fixture
+def api(client, user):
+    """Call the check API as `user`: api("post", "/checks/", json=...)."""
+
+    def call(method: str, path: str, key: str | None = None, **kwargs):
+        headers = kwargs.pop("headers", {})
+        headers.setdefault("X-Api-Key", key or user[1])
+        return getattr(client, method)(f"/api/v3{path}", headers=headers, **kwargs)
+
+    return call
+
+
+# --- real processes ----------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app on a real socket (threaded), for tests that speak HTTP."""
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+class WorkerProcess:
+    def __init__(self, settings: dict):
+        self.env = {**os.environ, **settings}
+        self.proc: subprocess.Popen | None = None
+
+    def start(self):
+        self.proc = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=self.env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Ready when RQ has registered it as a worker on our queue.
+        conn = redis.Redis.from_url(self.env["REDIS_URL"])
+        queue = self.env["RQ_QUEUE"]
+        wait_until(lambda: conn.scard(f"rq:workers:{queue}") > 0, timeout=20)
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture(scope="session")
+def worker(settings, app):
+    """A real `python worker.py`: RQ jobs plus the deadline sweep."""
+    process = WorkerProcess(settings)
+    process.start()
+    yield process
+    process.stop()
