@@ -252,13 +252,15 @@ def live_server(app):
 
 
 class WorkerProcess:
-    def __init__(self, settings: dict):
+    def __init__(self, settings: dict, log: Path):
         self.env = {**os.environ, **settings}
+        self.log = log  # kept for reading when a test fails
         self.proc: subprocess.Popen | None = None
 
     def start(self):
-        self.proc = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=self.env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(self.log, "a") as out:
+            self.proc = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=self.env,
+                                         stdout=out, stderr=subprocess.STDOUT)
         # Ready when RQ has registered it as a worker on our queue.
         conn = redis.Redis.from_url(self.env["REDIS_URL"])
         queue = self.env["RQ_QUEUE"]
@@ -279,9 +281,9 @@ class WorkerProcess:
 
 
 @pytest.fixture(scope="session")
-def worker(settings, app):
+def worker(settings, app, tmp_path_factory):
     """A real `python worker.py`: RQ jobs plus the deadline sweep."""
-    process = WorkerProcess(settings)
+    process = WorkerProcess(settings, tmp_path_factory.mktemp("worker") / "worker.log")
     process.start()
     yield process
     process.stop()

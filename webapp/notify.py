@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_mail import Connection, Message
 
-from .extensions import db, mail
+from .extensions import db
 from .models import Notification, utcnow
 from .queue import enqueue_delivery
 from .schedules import describe
@@ -149,5 +149,5 @@ def send_email(row: Notification) -> None:
         body=render_template("email/alert.txt", **ctx),
         html=render_template("email/alert.html", **ctx),
     )
-    with TimeoutConnection(mail) as conn:
+    with TimeoutConnection(current_app.extensions["mail"]) as conn:
         conn.send(msg)
