@@ -3,7 +3,7 @@
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .extensions import db
 from .models import ApiKey, User
@@ -51,6 +51,7 @@ def create_api_key(email: str, label: str) -> None:
 
 
 @click.command("welcome")
+@with_appcontext
 def welcome() -> None:
     """Say where the dashboard is and, before the first user exists, how to make one."""
     base = current_app.config["BASE_URL"] or f"http://127.0.0.1:{current_app.config['PORT']}"

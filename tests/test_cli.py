@@ -1,0 +1,63 @@
+"""`flask user ...`, `flask db upgrade` and `flask welcome`, through the CLI runner."""
+
+import sqlalchemy as sa
+
+from webapp.extensions import db
+from webapp.models import ApiKey, User, hash_key
+
+
+def test_it_creates_a_user_with_a_hashed_password(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["user", "create", "Bob@Example.com", "--password", "s3cret-pass"])
+    assert result.exit_code == 0 and "created user bob@example.com" in result.output
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "bob@example.com"))
+        assert user.check_password("s3cret-pass") and not user.check_password("wrong")
+        assert "s3cret-pass" not in user.password_hash
+
+
+def test_it_prompts_for_the_password_when_omitted(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["user", "create", "carol@example.com"],
+                           input="long-password\nlong-password\n")
+    assert result.exit_code == 0, result.output
+
+
+def test_it_refuses_duplicates_and_short_passwords(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["user", "create", "dave@example.com", "--password", "long-enough"])
+    again = runner.invoke(args=["user", "create", "dave@example.com", "--password", "long-enough"])
+    assert again.exit_code != 0 and "exists already" in again.output
+    short = runner.invoke(args=["user", "create", "erin@example.com", "--password", "short"])
+    assert short.exit_code != 0 and "at least 8" in short.output
+
+
+def test_it_prints_a_working_api_key_as_the_last_line(app, client):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["user", "create", "frank@example.com", "--password", "long-enough"])
+    result = runner.invoke(args=["user", "api-key", "frank@example.com"])
+    assert result.exit_code == 0
+    key = result.output.strip().splitlines()[-1]
+    with app.app_context():
+        row = db.session.scalar(sa.select(ApiKey))
+        assert row.key_hash == hash_key(key) and key not in (row.key_hash, row.prefix)
+    assert client.get("/api/v3/checks/", headers={"X-Api-Key": key}).status_code == 200
+
+
+def test_api_key_for_an_unknown_user_fails_clearly(app):
+    result = app.test_cli_runner().invoke(args=["user", "api-key", "nobody@example.com"])
+    assert result.exit_code != 0 and "no user with the email" in result.output
+
+
+def test_welcome_explains_how_to_create_the_first_user(app):
+    runner = app.test_cli_runner()
+    assert "flask user create" in runner.invoke(args=["welcome"]).output
+    runner.invoke(args=["user", "create", "gina@example.com", "--password", "long-enough"])
+    output = runner.invoke(args=["welcome"]).output
+    assert "dashboard" in output and "flask user create" not in output
+
+
+def test_the_migrations_build_exactly_the_models_schema(app):
+    # `flask db check` fails when the models and the migrations disagree.
+    result = app.test_cli_runner().invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output
