@@ -5,6 +5,7 @@ that depend on the instance folder (the SQLite file, the generated secret key)
 are filled in by `instance_defaults()` once the app knows where that folder is.
 """
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -60,8 +61,8 @@ class Config:
     PING_RETENTION = env_int("PING_RETENTION", 1000)
     # Number of reverse proxies in front of the app whose X-Forwarded-For we trust.
     PROXY_COUNT = env_int("PROXY_COUNT", 0)
-    # RQ queue name; also keeps parallel test runs on one Redis apart.
-    RQ_QUEUE = os.environ.get("RQ_QUEUE", "heartbeats")
+    # RQ queue name; empty means one derived from the database (see below).
+    RQ_QUEUE = os.environ.get("RQ_QUEUE", "")
     # The sweep sleeps until the next known deadline, but never longer than this,
     # so a deadline set by another process is noticed within this many seconds.
     SWEEP_INTERVAL = env_float("SWEEP_INTERVAL", 0.25)
@@ -76,8 +77,17 @@ def instance_defaults(config: dict, instance_path: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{folder / 'heartbeats.db'}"
+    if not config.get("RQ_QUEUE"):
+        config["RQ_QUEUE"] = default_queue_name(config["SQLALCHEMY_DATABASE_URI"])
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _kept_secret(folder / "secret_key")
+
+
+def default_queue_name(database_uri: str) -> str:
+    """A queue per database: jobs carry row ids, so two installations that
+    share one Redis must never take each other's jobs."""
+    digest = hashlib.sha256(database_uri.encode()).hexdigest()[:10]
+    return f"heartbeats-{digest}"
 
 
 def _kept_secret(path: Path) -> str:
