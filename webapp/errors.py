@@ -32,7 +32,8 @@ def error_body(status: int, message: str):
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
-        return error_body(e.code or 500, e.description if e.code != 404 or not wants_json() else "not found")
+        message = "not found" if e.code == 404 else e.description
+        return error_body(e.code or 500, message)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)

@@ -18,8 +18,9 @@ from flask_mail import Connection, Message
 
 from .extensions import db
 from .models import Notification, utcnow
-from .queue import enqueue_delivery
+from .queue import delivery_time_limit, enqueue_delivery
 from .schedules import describe
+from .urls import check_page_url
 
 log = logging.getLogger(__name__)
 notifications = Notification.__table__
@@ -54,12 +55,6 @@ def deliver_job(notification_id: int) -> str:
             db.session.remove()
 
 
-def lease_seconds() -> float:
-    # Longer than any single send can take (connect, data and quit each have
-    # MAIL_TIMEOUT), so an expired lease means the sender is gone.
-    return current_app.config["MAIL_TIMEOUT"] * 3 + 30
-
-
 def claim(notification_id: int, now: datetime) -> bool:
     """Take the row for sending; False if it is sent, failed or held by another job."""
     result = db.session.execute(
@@ -70,7 +65,7 @@ def claim(notification_id: int, now: datetime) -> bool:
             sa.or_(notifications.c.lease_until.is_(None), notifications.c.lease_until < now),
         )
         .values(
-            lease_until=now + timedelta(seconds=lease_seconds()),
+            lease_until=now + timedelta(seconds=delivery_time_limit()),
             attempts=notifications.c.attempts + 1,
         )
     )
@@ -124,11 +119,6 @@ class TimeoutConnection(Connection):
         return host
 
 
-def check_url(uuid: str) -> str:
-    base = current_app.config["BASE_URL"] or f"http://localhost:{current_app.config['PORT']}"
-    return f"{base}/checks/{uuid}"
-
-
 def alert_context(row: Notification) -> dict:
     check, flip = row.check, row.flip
     return {
@@ -136,7 +126,7 @@ def alert_context(row: Notification) -> dict:
         "flip": flip,
         "word": "DOWN" if flip.new_status == "down" else "UP",
         "schedule": describe(check.schedule_spec),
-        "url": check_url(check.uuid),
+        "url": check_page_url(check.uuid),
         "tz": check.user.timezone,
     }
 

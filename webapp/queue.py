@@ -89,6 +89,12 @@ def get_queue() -> Queue:
     return Queue(current_app.config["RQ_QUEUE"], connection=get_redis())
 
 
+def delivery_time_limit() -> float:
+    """Longer than any one send can take (connect, data and quit each have
+    MAIL_TIMEOUT): the job's timeout, and the lease on its notification row."""
+    return current_app.config["MAIL_TIMEOUT"] * 3 + 30
+
+
 def new_job_id() -> str:
     """Each delivery attempt chain gets a fresh job id, kept on its notification row."""
     return f"hb-notify-{uuid.uuid4().hex}"
@@ -101,6 +107,6 @@ def enqueue_delivery(notification_id: int, job_id: str) -> None:
         notification_id,
         job_id=job_id,
         retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-        job_timeout=current_app.config["MAIL_TIMEOUT"] * 3 + 30,
+        job_timeout=delivery_time_limit(),
         failure_ttl=7 * 86400,
     )

@@ -9,13 +9,14 @@ from __future__ import annotations
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, g, jsonify, request
+from flask import Blueprint, abort, g, jsonify, request
 
 from .. import utc
 from ..check_fields import FieldError, apply_fields, parse_fields
 from ..extensions import db
 from ..flips import record_flip
 from ..models import ApiKey, Check, hash_key, utcnow
+from ..urls import base_url, push_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v<int:version>")
 
@@ -68,10 +69,6 @@ def authorize(view):
     return wrapper
 
 
-def base_url() -> str:
-    return current_app.config["BASE_URL"] or request.host_url.rstrip("/")
-
-
 def check_json(check: Check) -> dict:
     base, v = base_url(), g.api_version
     update_url = f"{base}/api/v{v}/checks/{check.uuid}"
@@ -91,7 +88,7 @@ def check_json(check: Check) -> dict:
         "methods": check.methods,
         "grace_to_end_of_day": check.grace_to_end_of_day,
         "ping_url": f"{base}/ping/{check.uuid}",
-        "push_url": f"{base}/api/push/{check.uuid}",
+        "push_url": push_url(check.uuid),
         "update_url": update_url,
         "pause_url": f"{update_url}/pause",
         "resume_url": f"{update_url}/resume",
@@ -105,12 +102,7 @@ def check_json(check: Check) -> dict:
 
 def get_own_check(uuid: str) -> Check:
     """The user's check, or 404 — the same 404 whether it is missing or someone else's."""
-    check = db.session.scalar(
-        sa.select(Check).where(Check.uuid == uuid, Check.user_id == g.user.id)
-    )
-    if check is None:
-        abort(404)
-    return check
+    return db.first_or_404(sa.select(Check).where(Check.uuid == uuid, Check.user_id == g.user.id))
 
 
 @bp.errorhandler(FieldError)

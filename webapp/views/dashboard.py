@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..models import Check, Flip, Ping
 from ..schedules import describe
+from ..urls import base_url
 
 bp = Blueprint("dashboard", __name__)
 
@@ -16,17 +17,11 @@ bp = Blueprint("dashboard", __name__)
 STATUS_ORDER = {"down": 0, "late": 1, "started": 2, "up": 3, "new": 4, "paused": 5}
 
 
-def base_url() -> str:
-    return current_app.config["BASE_URL"] or request.host_url.rstrip("/")
-
-
 def get_own_check(uuid: str) -> Check:
-    check = db.session.scalar(
+    """The user's check, or 404 — whether it is missing or someone else's."""
+    return db.first_or_404(
         sa.select(Check).where(Check.uuid == uuid, Check.user_id == current_user.id)
     )
-    if check is None:
-        abort(404)
-    return check
 
 
 @bp.get("/")
