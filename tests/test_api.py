@@ -108,6 +108,16 @@ def test_it_pauses_and_resumes(api, client):
     assert body["status"] == "new"
 
 
+def test_rotating_the_token_retires_the_old_urls(api, client):
+    old = create(api)["uuid"]
+    new = api("post", f"/checks/{old}/rotate").get_json()["uuid"]
+    assert new != old
+    assert client.get(f"/api/push/{old}").status_code == 404
+    assert api("get", f"/checks/{old}").status_code == 404
+    assert client.get(f"/api/push/{new}").status_code == 200
+    assert api("get", f"/checks/{new}").get_json()["n_pings"] == 1
+
+
 def test_resuming_a_check_that_is_not_paused_is_a_409(api):
     uuid = create(api)["uuid"]
     r = api("post", f"/checks/{uuid}/resume")

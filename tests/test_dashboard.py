@@ -66,3 +66,14 @@ def test_another_users_check_page_is_a_404(app, client, api):
     make_user(app, "mallory@example.com", "mallory-pass")
     login(client, "mallory@example.com", "mallory-pass")
     assert client.get(f"/checks/{uuid}").status_code == 404
+
+
+def test_rotating_the_token_from_the_check_page(client, api):
+    old = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+    login(client)
+    r = client.post(f"/checks/{old}/rotate", data={"csrf_token": csrf_token(client, f"/checks/{old}")})
+    new = r.headers["Location"].rsplit("/", 1)[1]
+    assert new != old
+    assert client.get(f"/api/push/{old}").status_code == 404
+    assert client.get(f"/api/push/{new}").status_code == 200
+    assert client.post(f"/checks/{new}/rotate").status_code == 400  # no CSRF token

@@ -161,6 +161,10 @@ class Check(db.Model):
     def tag_list(self) -> list[str]:
         return self.tags.split()
 
+    def rotate_token(self) -> None:
+        """A new secret uuid: every URL built on the old one answers 404 from now on."""
+        self.uuid = str(uuidlib.uuid4())
+
     def get_status(self, now: datetime | None = None) -> str:
         """The stored state, with 'late' derived from the clock."""
         if is_late(self.status, self.next_ping, now or utcnow()):

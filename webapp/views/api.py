@@ -204,6 +204,16 @@ def pause_check(uuid: str):
     return jsonify(check_json(check))
 
 
+@bp.post("/checks/<uuid>/rotate")
+@authorize
+def rotate_check_token(uuid: str):
+    """Give the check a new uuid (ours, not Healthchecks'): old ping URLs stop working."""
+    check = get_own_check(uuid)
+    check.rotate_token()
+    db.session.commit()
+    return jsonify(check_json(check))
+
+
 @bp.post("/checks/<uuid>/resume")
 @authorize
 def resume_check(uuid: str):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -47,3 +47,14 @@ def check_page(uuid: str):
     ).all()
     return render_template("dashboard/check.html", check=check, pings=pings, flips=flips,
                            describe=describe, base=base_url())
+
+
+@bp.post("/checks/<uuid>/rotate")
+@login_required
+def rotate_token(uuid: str):
+    """Replace the check's secret token; the old URLs answer 404 from now on."""
+    check = get_own_check(uuid)
+    check.rotate_token()
+    db.session.commit()
+    flash("New token made: update your jobs with the new push URL.", "info")
+    return redirect(url_for("dashboard.check_page", uuid=check.uuid))
