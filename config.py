@@ -59,6 +59,10 @@ class Config:
 
     # How many pings each check keeps; older ones are pruned as new ones arrive.
     PING_RETENTION = env_int("PING_RETENTION", 1000)
+    # Request bodies of pings are kept up to this many bytes (Healthchecks: 100 kB).
+    PING_BODY_LIMIT = env_int("PING_BODY_LIMIT", 100_000)
+    # Checks one user may have; ?create=1 pings and the API stop there.
+    MAX_CHECKS_PER_USER = env_int("MAX_CHECKS_PER_USER", 1000)
     # Number of reverse proxies in front of the app whose X-Forwarded-For we trust.
     PROXY_COUNT = env_int("PROXY_COUNT", 0)
     # RQ queue name; empty means one derived from the database (see below).

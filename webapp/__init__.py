@@ -45,15 +45,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     htmx.init_app(app)
 
     from . import cli, errors
-    from .views import api, auth, dashboard, push
+    from .views import api, api_log, auth, dashboard, hc_ping, legacy, push  # noqa: F401
 
     app.register_blueprint(push.bp)
+    app.register_blueprint(hc_ping.bp)
+    app.register_blueprint(legacy.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     # Machines authenticate by secret URL or API key, not by a browser session.
-    csrf.exempt(push.bp)
-    csrf.exempt(api.bp)
+    for machine_bp in (push.bp, hc_ping.bp, legacy.bp, api.bp):
+        csrf.exempt(machine_bp)
     errors.init_app(app)
     cli.init_app(app)
 

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from .models import Check, normalize_tags, slugify
-from .schedules import MAX_SECONDS, MIN_SECONDS, cron_error, deadlines, tz_error
+from .schedules import MAX_SECONDS, MIN_SECONDS, cron_error, tz_error
+from .transitions import deadlines_for
 
 SLUG_RE = re.compile(r"^[a-z0-9_-]*$")
 UNIQUE_FIELDS = {"name", "slug", "tags", "timeout", "grace"}
@@ -71,6 +72,9 @@ def parse_fields(data: Any) -> dict:
     for key in ("timeout", "grace"):
         if key in data:
             out[key] = _seconds(data, key)
+    if "max_runtime" in data:
+        # null (or 0) clears it: runs may then last as long as the grace time.
+        out["max_runtime"] = _seconds(data, "max_runtime") if data["max_runtime"] else None
     if "schedule" in data:
         out["schedule"] = _str(data, "schedule", 100).strip()
         if err := cron_error(out["schedule"]):
@@ -107,5 +111,5 @@ def apply_fields(check: Check, fields: dict, now: datetime) -> None:
         check.kind = "cron"
     elif "timeout" in fields:
         check.kind = "simple"
-    if check.status == "up" and check.last_ping is not None:
-        check.next_ping, check.alert_after = deadlines(check.schedule_spec, check.last_ping)
+    check.next_ping, check.alert_after = deadlines_for(
+        check.status, check.schedule_spec, check.last_ping, check.last_start)

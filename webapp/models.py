@@ -6,7 +6,7 @@ import hashlib
 import re
 import secrets
 import uuid as uuidlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
 from .schedules import Schedule, is_late
+from .transitions import run_limit
 
 
 def utcnow() -> datetime:
@@ -49,6 +50,10 @@ class User(UserMixin, db.Model):
     email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
     timezone: so.Mapped[str] = so.mapped_column(sa.String(64), default="UTC")
+    # Names checks by slug in ping URLs (/ping/<ping_key>/<slug>), as in Healthchecks.
+    ping_key: so.Mapped[str] = so.mapped_column(
+        sa.String(32), unique=True, default=lambda: new_ping_key()
+    )
     created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     checks: so.WriteOnlyMapped[Check] = so.relationship(
@@ -61,6 +66,12 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+def new_ping_key() -> str:
+    # 22 URL-safe characters: never shaped like a UUID, so /ping/<x>/<y> can
+    # tell a slug URL from a uuid URL with an action.
+    return secrets.token_urlsafe(16)
 
 
 def hash_key(key: str) -> str:
@@ -131,11 +142,15 @@ class Check(db.Model):
     grace_to_end_of_day: so.Mapped[bool] = so.mapped_column(default=False)
     methods: so.Mapped[str] = so.mapped_column(sa.String(10), default="")
     manual_resume: so.Mapped[bool] = so.mapped_column(default=False)
+    # How long a started run may take before the check goes down; None: grace.
+    max_runtime: so.Mapped[int | None]
 
     status: so.Mapped[str] = so.mapped_column(sa.String(10), default="new")
     n_pings: so.Mapped[int] = so.mapped_column(default=0)
     last_ping: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     last_start: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    last_start_rid: so.Mapped[str | None] = so.mapped_column(sa.String(36))
+    last_duration: so.Mapped[float | None]
     last_msg: so.Mapped[str | None] = so.mapped_column(sa.String(1000))
     last_value: so.Mapped[float | None]
     # When the next ping is expected, and when the check goes down without it.
@@ -155,6 +170,7 @@ class Check(db.Model):
             cron=self.schedule,
             tz=self.tz,
             grace_to_end_of_day=self.grace_to_end_of_day,
+            max_runtime=self.max_runtime,
         )
 
     @property
@@ -166,16 +182,26 @@ class Check(db.Model):
         self.uuid = str(uuidlib.uuid4())
 
     def get_status(self, now: datetime | None = None) -> str:
-        """The stored state, with 'late' derived from the clock."""
-        if is_late(self.status, self.next_ping, now or utcnow()):
+        """The stored state, with 'started' and 'late' derived from it."""
+        now = now or utcnow()
+        if (self.last_start is not None and self.status != "paused"
+                and now < self.last_start + timedelta(seconds=run_limit(self.schedule_spec))):
+            return "started"
+        if is_late(self.status, self.next_ping, now):
             return "late"
         return self.status
 
 
 class Ping(db.Model):
     __tablename__ = "pings"
-    # Pruning deletes by (check_id, n) range: an index probe, never a table scan.
-    __table_args__ = (sa.Index("ix_pings_check_id_n", "check_id", "n", unique=True),)
+    __table_args__ = (
+        # Pruning deletes by (check_id, n) range: an index probe, never a table scan.
+        sa.Index("ix_pings_check_id_n", "check_id", "n", unique=True),
+        # Finding the start of run `rid`; partial, so pings without one cost nothing.
+        sa.Index("ix_pings_check_id_rid", "check_id", "rid",
+                 sqlite_where=sa.text("rid IS NOT NULL"),
+                 postgresql_where=sa.text("rid IS NOT NULL")),
+    )
 
     id: so.Mapped[int] = so.mapped_column(BigId, primary_key=True)
     check_id: so.Mapped[int] = so.mapped_column(
@@ -190,6 +216,11 @@ class Ping(db.Model):
     ua: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     msg: so.Mapped[str | None] = so.mapped_column(sa.String(1000))
     value: so.Mapped[float | None]
+    rid: so.Mapped[str | None] = so.mapped_column(sa.String(36))
+    exitstatus: so.Mapped[int | None]
+    # Seconds since the start of this ping's run, when one was signalled.
+    duration: so.Mapped[float | None]
+    body: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary)
 
 
 class Flip(db.Model):

@@ -17,7 +17,8 @@ from flask import current_app
 from .extensions import db
 from .flips import record_flip
 from .models import Check, Ping, utcnow
-from .schedules import Schedule, deadlines
+from .schedules import Schedule
+from .transitions import CheckState, next_state
 
 checks = Check.__table__
 pings = Ping.__table__
@@ -27,50 +28,70 @@ MSG_LIMIT = 1000
 
 @dataclass(frozen=True)
 class PingData:
-    kind: str = "success"  # "success" or "fail"
+    kind: str = "success"  # one of transitions.KINDS
     msg: str | None = None
     value: float | None = None
     method: str = "GET"
     scheme: str = "http"
     remote_addr: str = ""
     ua: str = ""
+    rid: str | None = None
+    exitstatus: int | None = None
+    body: bytes | None = None
 
 
 @dataclass(frozen=True)
 class Applied:
     check_id: int
+    ping_id: int
     n: int
+    kind: str
+    created: datetime
     old_status: str
     new_status: str
     notifications: list[tuple[int, str]]
-
-
-@dataclass(frozen=True)
-class NewState:
-    status: str
-    next_ping: datetime | None
-    alert_after: datetime | None
-
-
-def next_state(old_status: str, kind: str, manual_resume: bool,
-               schedule: Schedule, now: datetime) -> NewState:
-    """Where a ping of `kind` takes a check that was `old_status` (pure)."""
-    if old_status == "paused" and manual_resume:
-        # The user asked for this check to stay paused until resumed by hand.
-        return NewState("paused", None, None)
-    if kind == "fail":
-        # Down at once; only a success brings it back, so no deadline is kept.
-        return NewState("down", None, None)
-    next_ping, alert_after = deadlines(schedule, now)
-    return NewState("up", next_ping, alert_after)
 
 
 # The columns apply_ping needs back from its first statement.
 _STATE_COLUMNS = (
     checks.c.id, checks.c.user_id, checks.c.n_pings, checks.c.status,
     checks.c.kind, checks.c.timeout, checks.c.grace, checks.c.schedule,
-    checks.c.tz, checks.c.grace_to_end_of_day, checks.c.manual_resume,
+    checks.c.tz, checks.c.grace_to_end_of_day, checks.c.max_runtime,
+    checks.c.manual_resume, checks.c.methods, checks.c.last_ping,
+    checks.c.last_start, checks.c.last_start_rid, checks.c.last_duration,
 )
+
+
+def state_of(row) -> CheckState:
+    schedule = Schedule(row.kind, row.timeout, row.grace, row.schedule, row.tz,
+                        row.grace_to_end_of_day, row.max_runtime)
+    return CheckState(row.status, schedule, row.last_ping, row.last_start, row.last_start_rid,
+                      row.last_duration, row.methods, row.manual_resume)
+
+
+def run_start_of(check_id: int, state: CheckState, rid: str | None) -> datetime | None:
+    """When the run that a success or failure with this rid began, if it was signalled."""
+    if state.last_start is not None and state.last_start_rid == rid:
+        return state.last_start
+    if rid is None:
+        return None
+    # Overlapping runs: an older run's start is in the log, found by index.
+    return db.session.scalar(
+        sa.select(pings.c.created)
+        .where(pings.c.check_id == check_id, pings.c.rid == rid, pings.c.kind == "start")
+        .order_by(pings.c.n.desc())
+        .limit(1)
+    )
+
+
+def flip_reason(data: PingData) -> str:
+    if data.kind != "fail":
+        return "ping received"
+    if data.msg:
+        return data.msg
+    if data.exitstatus is not None:
+        return f"exit status {data.exitstatus}"
+    return "failure reported"
 
 
 def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applied | None:
@@ -95,35 +116,45 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
         if row is None:
             db.session.rollback()
             return None
-        schedule = Schedule(row.kind, row.timeout, row.grace, row.schedule, row.tz,
-                            row.grace_to_end_of_day)
-        state = next_state(row.status, data.kind, row.manual_resume, schedule, now)
-        db.session.execute(
-            sa.update(checks)
-            .where(checks.c.id == row.id)
-            .values(
-                status=state.status,
-                last_ping=now,
-                next_ping=state.next_ping,
-                alert_after=state.alert_after,
-                last_msg=data.msg,
-                last_value=data.value,
+        state = state_of(row)
+        run_start = None
+        if data.kind in ("success", "fail"):
+            run_start = run_start_of(row.id, state, data.rid)
+        out = next_state(state, data.kind, data.method, data.rid, run_start, now)
+        if out.kind not in ("ign", "log"):
+            db.session.execute(
+                sa.update(checks)
+                .where(checks.c.id == row.id)
+                .values(
+                    status=out.status,
+                    last_ping=out.last_ping,
+                    last_start=out.last_start,
+                    last_start_rid=out.last_start_rid,
+                    last_duration=out.last_duration,
+                    next_ping=out.next_ping,
+                    alert_after=out.alert_after,
+                    **({"last_msg": data.msg, "last_value": data.value}
+                       if out.kind != "start" else {}),
+                )
             )
-        )
-        db.session.execute(
+        ping_id = db.session.execute(
             sa.insert(pings).values(
                 check_id=row.id,
                 n=row.n_pings,
                 created=now,
-                kind=data.kind,
+                kind=out.kind,
                 scheme=data.scheme,
                 method=data.method,
                 remote_addr=data.remote_addr[:64],
                 ua=data.ua[:200],
                 msg=data.msg,
                 value=data.value,
-            )
-        )
+                rid=data.rid,
+                exitstatus=data.exitstatus,
+                duration=out.duration,
+                body=data.body,
+            ).returning(pings.c.id)
+        ).scalar_one()
         keep = current_app.config["PING_RETENTION"]
         if row.n_pings > keep:
             # n is dense per check, so this range is at most a row or two,
@@ -134,14 +165,14 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
                 )
             )
         notifications: list[tuple[int, str]] = []
-        if state.status != row.status:
-            reason = (data.msg or "failure reported") if data.kind == "fail" else "ping received"
+        if out.status != row.status:
             notifications = record_flip(
-                row.id, row.user_id, row.status, state.status,
-                reason=reason, actor="ping", now=now,
+                row.id, row.user_id, row.status, out.status,
+                reason=flip_reason(data), actor="ping", now=now,
             )
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    return Applied(row.id, row.n_pings, row.status, state.status, notifications)
+    return Applied(row.id, ping_id, row.n_pings, out.kind, now, row.status, out.status,
+                   notifications)

@@ -27,6 +27,8 @@ class Schedule:
     tz: str = "UTC"
     # The original Heartbeats' "daily at 16:05": no alert until that day is over.
     grace_to_end_of_day: bool = False
+    # How long a started run may last; None means the grace time (as Healthchecks).
+    max_runtime: int | None = None
 
 
 def next_expected(schedule: Schedule, last_ping: datetime) -> datetime:

@@ -21,6 +21,8 @@ from .flips import record_flip
 from .models import Check, Notification, utcnow
 from .notify import dispatch
 from .queue import enqueue_delivery, get_queue, new_job_id
+from .schedules import Schedule
+from .transitions import down_reason
 
 log = logging.getLogger(__name__)
 checks = Check.__table__
@@ -33,27 +35,30 @@ REQUEUE_EVERY = 5.0  # seconds between looks for lost delivery jobs
 DEAD_JOB_STATES = {JobStatus.FAILED, JobStatus.FINISHED, JobStatus.STOPPED, JobStatus.CANCELED}
 
 
-def flip_down(check_id: int, old_status: str, now: datetime) -> list[tuple[int, str]] | None:
+def flip_down(due, now: datetime) -> list[tuple[int, str]] | None:
     """Flip one overdue check down; None if another sweeper or a ping got there first."""
     row = db.session.execute(
         sa.update(checks)
-        # Repeating the status and deadline test inside the UPDATE is what
-        # makes this safe: a ping that moved the deadline, or a second sweeper
-        # that already flipped the check, leaves no row to match.
+        # Repeating the status and the very deadline we read inside the UPDATE
+        # is what makes this safe: a ping that moved the deadline, or a second
+        # sweeper that already flipped the check, leaves no row to match. It
+        # also means the state we explain in the reason is the state we flip.
         .where(
-            checks.c.id == check_id,
-            checks.c.status == old_status,
-            checks.c.alert_after <= now,
+            checks.c.id == due.id,
+            checks.c.status == due.status,
+            checks.c.alert_after == due.alert_after,
         )
-        .values(status="down", next_ping=None, alert_after=None)
-        .returning(checks.c.user_id, checks.c.next_ping, checks.c.last_ping)
+        .values(status="down", next_ping=None, alert_after=None,
+                last_start=None, last_start_rid=None)
+        .returning(checks.c.user_id)
     ).first()
     if row is None:
         db.session.rollback()
         return None
+    schedule = Schedule(grace=due.grace, max_runtime=due.max_runtime)
     pending = record_flip(
-        check_id, row.user_id, old_status, "down",
-        reason="no ping within the schedule and grace time", actor="sweep", now=now,
+        due.id, row.user_id, due.status, "down",
+        reason=down_reason(schedule, due.last_start, now), actor="sweep", now=now,
     )
     db.session.commit()
     return pending
@@ -63,15 +68,16 @@ def sweep_once(now: datetime | None = None) -> int:
     """Flip every check whose deadline has passed; returns how many flipped."""
     now = now or utcnow()
     due = db.session.execute(
-        sa.select(checks.c.id, checks.c.status)
+        sa.select(checks.c.id, checks.c.status, checks.c.alert_after, checks.c.last_start,
+                  checks.c.grace, checks.c.max_runtime)
         .where(checks.c.alert_after <= now)
         .order_by(checks.c.alert_after)
         .limit(BATCH)
     ).all()
     db.session.rollback()  # end the read; each flip is its own transaction
     flipped = 0
-    for check_id, status in due:
-        pending = flip_down(check_id, status, now)
+    for check in due:
+        pending = flip_down(check, now)
         if pending is not None:
             flipped += 1
             dispatch(pending)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, g, jsonify, request
+from flask import Blueprint, abort, current_app, g, jsonify, request
 
 from .. import utc
 from ..check_fields import FieldError, apply_fields, parse_fields
@@ -86,6 +86,8 @@ def check_json(check: Check) -> dict:
         "next_ping": utc(check.next_ping),
         "manual_resume": check.manual_resume,
         "methods": check.methods,
+        "last_duration": round(check.last_duration) if check.last_duration is not None else None,
+        "max_runtime": check.max_runtime,
         "grace_to_end_of_day": check.grace_to_end_of_day,
         "ping_url": f"{base}/ping/{check.uuid}",
         "push_url": push_url(check.uuid),
@@ -132,6 +134,9 @@ def create_check():
         apply_fields(existing, fields, now)
         db.session.commit()
         return jsonify(check_json(existing)), 200
+    count = db.session.scalar(sa.select(sa.func.count(Check.id)).where(Check.user_id == g.user.id))
+    if count >= current_app.config["MAX_CHECKS_PER_USER"]:
+        return error("check limit reached", 403)
     check = Check(user_id=g.user.id, created=now)
     fields.setdefault("name", "")
     apply_fields(check, fields, now)

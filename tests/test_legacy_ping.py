@@ -1,0 +1,87 @@
+"""The original Heartbeats' /api/pings/ with HTTP Basic auth and data alerts."""
+
+import base64
+
+import pytest
+import sqlalchemy as sa
+
+from conftest import make_user
+from webapp.extensions import db
+from webapp.models import Check, Flip, Notification
+
+
+def basic(user: str, password: str) -> dict:
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+PASSWORD = basic("alice@example.com", "correct horse")
+
+
+@pytest.fixture
+def check(api):
+    body = api("post", "/checks/", json={"name": "cert-sync", "slug": "60y4e", "timeout": 7200,
+                                         "grace": 300}).get_json()
+    return body["uuid"]
+
+
+def status_of(app, uuid) -> str:
+    with app.app_context():
+        return db.session.scalar(sa.select(Check.status).where(Check.uuid == uuid))
+
+
+def test_the_seeds_own_example_works_as_written(app, client, check):
+    # curl -u root:'xxxx' -X POST 'http://192.168.0.1/api/pings/?service=60y4E&&data=123'
+    r = client.post("/api/pings/?service=60y4E&&data=123", headers=PASSWORD)
+    assert r.status_code == 200
+    body = r.get_json()
+    assert body["service"] == "cert-sync" and body["data"] == "123"
+    assert set(body) == {"id", "service", "remote_addr", "ua", "data", "created"}
+    assert status_of(app, check) == "down"
+    with app.app_context():
+        assert db.session.scalar(sa.select(Flip.reason).where(Flip.new_status == "down")) == "123"
+        assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 1
+
+
+def test_empty_data_is_a_success(app, client, check):
+    assert client.post("/api/pings/?service=60y4E&data=", headers=PASSWORD).status_code == 200
+    assert status_of(app, check) == "up"
+    assert client.get("/api/pings?service=60y4e", headers=PASSWORD).status_code == 200
+
+
+def test_the_service_may_be_the_uuid(app, client, check):
+    assert client.get(f"/api/pings/?service={check}", headers=PASSWORD).status_code == 200
+    assert status_of(app, check) == "up"
+
+
+def test_an_api_key_works_as_the_password_with_any_user_name(app, client, user, check):
+    r = client.post("/api/pings/?service=60y4E", headers=basic("backup-script", user[1]))
+    assert r.status_code == 200 and status_of(app, check) == "up"
+
+
+@pytest.mark.parametrize("headers", [{}, basic("alice@example.com", "wrong"),
+                                     basic("root", "hb_not_a_key"), {"Authorization": "Bearer x"}])
+def test_missing_or_wrong_credentials_are_a_401_with_a_challenge(app, client, check, headers):
+    r = client.post("/api/pings/?service=60y4E", headers=headers)
+    assert r.status_code == 401
+    assert r.headers["WWW-Authenticate"].startswith("Basic")
+    assert status_of(app, check) == "new"
+
+
+def test_unknown_missing_and_foreign_services(app, client, check):
+    assert client.post("/api/pings/?service=zzz", headers=PASSWORD).status_code == 404
+    r = client.post("/api/pings/", headers=PASSWORD)
+    assert r.status_code == 400 and "service is required" in r.get_json()["error"]
+    make_user(app, "mallory@example.com", "mallory-pass")
+    r = client.post("/api/pings/?service=60y4E", headers=basic("mallory@example.com", "mallory-pass"))
+    assert r.status_code == 404
+
+
+def test_an_ambiguous_slug_is_a_409(api, client, check):
+    api("post", "/checks/", json={"name": "other", "slug": "60y4e"})
+    assert client.post("/api/pings/?service=60y4E", headers=PASSWORD).status_code == 409
+
+
+def test_form_fields_of_a_post_work_too(app, client, check):
+    r = client.post("/api/pings/", data={"service": "60y4E", "data": "disk 97%"}, headers=PASSWORD)
+    assert r.status_code == 200 and status_of(app, check) == "down"

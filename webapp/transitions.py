@@ -1,0 +1,124 @@
+"""Pure state rules: what a ping does to a check, and when a check is due.
+
+No I/O and no clock: pings.py reads the check, asks these functions what the
+new state is, and writes it; the sweep and the API use `deadlines_for` so that
+one rule decides every check's deadline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .schedules import Schedule, deadlines
+
+KINDS = ("success", "fail", "start", "log")
+
+
+@dataclass(frozen=True)
+class CheckState:
+    status: str
+    schedule: Schedule
+    last_ping: datetime | None = None
+    last_start: datetime | None = None
+    last_start_rid: str | None = None
+    last_duration: float | None = None
+    methods: str = ""
+    manual_resume: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str  # what the ping is recorded as: a KIND, or "ign" when it does not count
+    status: str
+    last_ping: datetime | None
+    last_start: datetime | None
+    last_start_rid: str | None
+    last_duration: float | None
+    next_ping: datetime | None
+    alert_after: datetime | None
+    duration: float | None = None  # the length of the run this ping ended
+
+
+def run_limit(schedule: Schedule) -> int:
+    return schedule.max_runtime or schedule.grace
+
+
+def deadlines_for(status: str, schedule: Schedule, last_ping: datetime | None,
+                  last_start: datetime | None) -> tuple[datetime | None, datetime | None]:
+    """(next_ping, alert_after) of a check in this state.
+
+    Only `new` and `up` checks can go down: a new one only through an open
+    run that overstays its max runtime, an up one by missing its schedule or
+    through such a run, whichever comes first.
+    """
+    if status not in ("new", "up"):
+        return None, None
+    next_ping = alert_after = None
+    if status == "up" and last_ping is not None:
+        next_ping, alert_after = deadlines(schedule, last_ping)
+    if last_start is not None:
+        run_ends = last_start + timedelta(seconds=run_limit(schedule))
+        alert_after = run_ends if alert_after is None else min(alert_after, run_ends)
+    return next_ping, alert_after
+
+
+def ignored(state: CheckState, method: str) -> bool:
+    if state.methods == "POST" and method != "POST":
+        return True  # the check counts only POSTs (guards against link prefetchers)
+    return state.status == "paused" and state.manual_resume
+
+
+def next_state(state: CheckState, kind: str, method: str, rid: str | None,
+               run_start: datetime | None, now: datetime) -> Outcome:
+    """The check's state after a ping of `kind` at `now`.
+
+    `run_start` is when the run this ping ends began (the matching start
+    signal), or None when there was none.
+    """
+    unchanged = Outcome(
+        kind="ign" if ignored(state, method) else kind,
+        status=state.status,
+        last_ping=state.last_ping,
+        last_start=state.last_start,
+        last_start_rid=state.last_start_rid,
+        last_duration=state.last_duration,
+        next_ping=None,
+        alert_after=None,
+    )
+    if unchanged.kind in ("ign", "log"):
+        # Recorded, nothing else: keep the deadlines the check already has.
+        return _with_deadlines(unchanged, state.schedule)
+    if kind == "start":
+        started = Outcome(**{**unchanged.__dict__, "last_start": now, "last_start_rid": rid})
+        return _with_deadlines(started, state.schedule)
+
+    duration = (now - run_start).total_seconds() if run_start is not None else None
+    # The open run ends only if this ping belongs to it; an overlapping run
+    # with another rid stays open and keeps its own deadline.
+    run_open = state.last_start is not None and state.last_start_rid != rid
+    finished = Outcome(
+        kind=kind,
+        status="down" if kind == "fail" else "up",
+        last_ping=now,
+        last_start=state.last_start if run_open else None,
+        last_start_rid=state.last_start_rid if run_open else None,
+        last_duration=duration,
+        next_ping=None,
+        alert_after=None,
+        duration=duration,
+    )
+    return _with_deadlines(finished, state.schedule)
+
+
+def _with_deadlines(outcome: Outcome, schedule: Schedule) -> Outcome:
+    next_ping, alert_after = deadlines_for(outcome.status, schedule, outcome.last_ping,
+                                           outcome.last_start)
+    return Outcome(**{**outcome.__dict__, "next_ping": next_ping, "alert_after": alert_after})
+
+
+def down_reason(schedule: Schedule, last_start: datetime | None, now: datetime) -> str:
+    """Why the sweep is flipping a check down."""
+    if last_start is not None and last_start + timedelta(seconds=run_limit(schedule)) <= now:
+        return "started but did not finish"
+    return "no ping within the schedule and grace time"

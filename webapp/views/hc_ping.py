@@ -1,0 +1,102 @@
+"""Healthchecks' ping URLs: /ping/<uuid>[/action] and /ping/<ping-key>/<slug>[/action].
+
+Actions: none (success), start, fail, log, or an exit status 0-255. Answers
+are plain text, as Healthchecks gives them, so its clients and scripts that
+check for "OK" keep working.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, request
+
+from ..extensions import db
+from ..models import Check, User, slugify
+from .ping_common import BadPing, allow_any_origin, is_uuid, param, parse_rid, read_body, record
+
+bp = Blueprint("hc_ping", __name__)
+allow_any_origin(bp)
+
+METHODS = ["GET", "POST", "HEAD"]
+ACTIONS = {None: "success", "start": "start", "fail": "fail", "log": "log"}
+
+
+class PingRefused(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def text(message: str, status: int = 200):
+    headers = {"Content-Type": "text/plain; charset=utf-8",
+               "Ping-Body-Limit": str(current_app.config["PING_BODY_LIMIT"])}
+    return message, status, headers
+
+
+def parse_action(action: str | None) -> tuple[str, int | None]:
+    """(kind, exit status) for the last part of the URL."""
+    if action in ACTIONS:
+        return ACTIONS[action], None
+    if action is not None and action.isdigit():
+        code = int(action)
+        if code > 255:
+            raise BadPing(f"exit status must be between 0 and 255 (got {code})")
+        return ("success" if code == 0 else "fail"), code
+    raise PingRefused(404, "not found")
+
+
+def check_by_slug(ping_key: str, slug: str) -> str:
+    """The uuid of the user's check with this slug, made first if ?create=1."""
+    user_id = db.session.scalar(sa.select(User.id).where(User.ping_key == ping_key))
+    if user_id is None:
+        raise PingRefused(404, "not found")
+    uuids = db.session.scalars(
+        sa.select(Check.uuid).where(Check.user_id == user_id, Check.slug == slug).limit(2)
+    ).all()
+    if len(uuids) > 1:
+        raise PingRefused(409, "ambiguous slug: more than one check has it")
+    if uuids:
+        return uuids[0]
+    if param("create") != "1":
+        raise PingRefused(404, "not found")
+    return create_by_slug(user_id, slug)
+
+
+def create_by_slug(user_id: int, slug: str) -> str:
+    if slugify(slug) != slug:
+        raise BadPing("a check can be created only for a slug of a-z, 0-9 and hyphens")
+    count = db.session.scalar(sa.select(sa.func.count(Check.id)).where(Check.user_id == user_id))
+    if count >= current_app.config["MAX_CHECKS_PER_USER"]:
+        raise PingRefused(403, "check limit reached")
+    check = Check(user_id=user_id, name=slug, slug=slug)
+    db.session.add(check)
+    db.session.commit()
+    return check.uuid
+
+
+@bp.route("/ping/<code>", methods=METHODS)
+@bp.route("/ping/<code>/<part>", methods=METHODS)
+@bp.route("/ping/<code>/<part>/<action>", methods=METHODS)
+def ping(code: str, part: str | None = None, action: str | None = None):
+    """A Healthchecks-style ping, by uuid or by ping key and slug."""
+    try:
+        rid = parse_rid(request.args.get("rid"))  # refused before anything is created
+        if is_uuid(code):
+            if action is not None:
+                raise PingRefused(404, "not found")
+            kind, exitstatus = parse_action(part)
+            uuid = code
+        else:
+            if part is None:
+                raise PingRefused(404, "not found")
+            kind, exitstatus = parse_action(action)
+            uuid = check_by_slug(code, part)
+        applied = record(uuid, kind=kind, exitstatus=exitstatus,
+                         rid=rid, body=read_body())
+    except BadPing as e:
+        return text(str(e), 400)
+    except PingRefused as e:
+        return text(e.message, e.status)
+    if applied is None:
+        return text("not found", 404)
+    return text("OK")

@@ -1,0 +1,91 @@
+"""What every ping form shares: request facts, parameters, CORS, bad-input errors."""
+
+from __future__ import annotations
+
+import math
+import uuid as uuidlib
+
+from flask import Blueprint, current_app, request
+
+from ..notify import dispatch
+from ..pings import Applied, PingData, apply_ping
+
+
+class BadPing(ValueError):
+    """Input we refuse, with the one-line reason the client is told."""
+
+
+def allow_any_origin(bp: Blueprint) -> None:
+    """Pings may come from browser code on any site (status pages, JS jobs)."""
+
+    @bp.after_request
+    def add_cors(response):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+def param(name: str) -> str | None:
+    """A query parameter, or a form field of a POST; None when absent."""
+    value = request.args.get(name)
+    if value is None and request.method == "POST" and request.mimetype in (
+        "application/x-www-form-urlencoded", "multipart/form-data"
+    ):
+        value = request.form.get(name)
+    return value
+
+
+def parse_value(raw: str | None) -> float | None:
+    """A finite number, or None for an absent or empty parameter."""
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BadPing(f"value must be a number (got {raw[:50]!r})") from None
+    if not math.isfinite(value):
+        raise BadPing(f"value must be a finite number (got {raw[:50]!r})")
+    return value
+
+
+def parse_rid(raw: str | None) -> str | None:
+    """Healthchecks' run id: a UUID, kept in its canonical form."""
+    if raw is None or raw == "":
+        return None
+    try:
+        return str(uuidlib.UUID(raw))
+    except ValueError:
+        raise BadPing(f"rid must be a UUID (got {raw[:50]!r})") from None
+
+
+def is_uuid(text: str) -> bool:
+    try:
+        uuidlib.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def read_body() -> bytes | None:
+    """The request body, cut at PING_BODY_LIMIT bytes (Healthchecks does the same
+    and says so in the Ping-Body-Limit header); None when there is none."""
+    limit = current_app.config["PING_BODY_LIMIT"]
+    body = request.stream.read(limit) if request.method == "POST" else b""
+    return body or None
+
+
+def request_facts() -> dict:
+    """Where a ping came from, as every ping form records it."""
+    return {
+        "method": request.method,
+        "scheme": request.scheme,
+        "remote_addr": request.remote_addr or "",
+        "ua": request.user_agent.string or "",
+    }
+
+
+def record(uuid: str, **fields) -> Applied | None:
+    """Apply a ping from this request to check `uuid`, then queue any alerts."""
+    applied = apply_ping(uuid, PingData(**request_facts(), **fields))
+    if applied is not None:
+        dispatch(applied.notifications)
+    return applied
