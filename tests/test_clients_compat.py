@@ -1,0 +1,84 @@
+"""Published client libraries, installed from PyPI, against a running server.
+
+Nothing here is a copy of their code: the packages `healthchecks-io` (a
+Healthchecks API and ping client) and `apykuma` (an Uptime Kuma push client)
+talk to our server over real HTTP, and we check what the server stored.
+"""
+
+import asyncio
+
+import aiohttp
+import apykuma
+import sqlalchemy as sa
+from healthchecks_io import Client as HealthchecksClient
+from healthchecks_io import CheckCreate
+
+from webapp.extensions import db
+from webapp.models import Check, Ping, User
+
+
+def stored_pings(app, uuid) -> list[Ping]:
+    with app.app_context():
+        rows = db.session.scalars(
+            sa.select(Ping).join(Check).where(Check.uuid == uuid).order_by(Ping.n)).all()
+        db.session.expunge_all()
+        return rows
+
+
+def test_the_healthchecks_io_client_manages_and_pings_checks(app, live_server, user):
+    with app.app_context():
+        ping_key = db.session.get(User, user[0]).ping_key
+    client = HealthchecksClient(api_key=user[1], ping_key=ping_key,
+                                api_url=f"{live_server}/api/", ping_url=f"{live_server}/ping/",
+                                api_version=3)
+    created = client.create_check(CheckCreate(name="compat-job", tags="prod db", timeout=120,
+                                              grace=60))
+    assert (created.name, created.timeout, created.status) == ("compat-job", 120, "new")
+    uuid = created.uuid
+
+    assert client.start_ping(uuid=uuid)[0] is True
+    assert client.success_ping(uuid=uuid, data="run output")[0] is True
+    assert client.fail_ping(slug="compat-job", data="it broke")[0] is True
+
+    [listed] = client.get_checks(tags=["prod", "db"])
+    assert listed.uuid == uuid and listed.status == "down" and listed.n_pings == 3
+    pings = client.get_check_pings(uuid)
+    assert [p.type for p in pings] == ["fail", "success", "start"]
+    assert pings[1].duration is not None
+    flips = client.get_check_flips(uuid)
+    assert [f.up for f in flips] == [0, 1]
+    assert client.pause_check(uuid).status == "paused"
+    client.delete_check(uuid)
+    assert client.get_checks() == []
+
+    stored = stored_pings(app, uuid)
+    assert stored == []  # deleted with its check
+
+
+def test_the_healthchecks_io_client_bodies_are_stored(app, live_server, user):
+    client = HealthchecksClient(api_key=user[1], api_url=f"{live_server}/api/",
+                                ping_url=f"{live_server}/ping/")
+    uuid = client.create_check(CheckCreate(name="with-body", timeout=60, grace=60)).uuid
+    client.fail_ping(uuid=uuid, data="disk full\nexit 1")
+    [ping] = stored_pings(app, uuid)
+    assert (ping.kind, ping.body, ping.method) == ("fail", b"disk full\nexit 1", "POST")
+
+
+def test_the_apykuma_client_pushes_in_uptime_kuma_form(app, live_server, api):
+    uuid = api("post", "/checks/", json={"name": "kuma", "timeout": 60}).get_json()["uuid"]
+    url = f"{live_server}/api/push/{uuid}?status=up&msg=OK&ping="
+
+    async def run():
+        async with aiohttp.ClientSession() as session:
+            response = await apykuma.ping(session, url)
+            assert response.status == 200
+        # Its background loop, as services use it: several beats, then stop.
+        task = await apykuma.start(url, interval=1)
+        await asyncio.sleep(2.5)
+        task.cancel()
+
+    asyncio.run(run())
+    pings = stored_pings(app, uuid)
+    assert len(pings) >= 3
+    assert all((p.kind, p.msg, p.value) == ("success", "OK", None) for p in pings)
+    assert api("get", f"/checks/{uuid}").get_json()["status"] == "up"
