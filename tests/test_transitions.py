@@ -1,0 +1,90 @@
+"""Pure state rules: what each kind of ping does, and when a check is due."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from webapp.schedules import Schedule
+from webapp.transitions import CheckState, deadlines_for, down_reason, next_state
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+EVERY_HOUR = Schedule(kind="simple", timeout=3600, grace=300)
+
+
+def state(**kw) -> CheckState:
+    return CheckState(**{"status": "up", "schedule": EVERY_HOUR,
+                         "last_ping": NOW - timedelta(minutes=30), **kw})
+
+
+def test_a_success_puts_the_check_up_with_fresh_deadlines():
+    out = next_state(state(status="new", last_ping=None), "success", "GET", None, None, NOW)
+    assert (out.kind, out.status, out.last_ping) == ("success", "up", NOW)
+    assert out.next_ping == NOW + timedelta(hours=1)
+    assert out.alert_after == NOW + timedelta(hours=1, minutes=5)
+
+
+def test_a_failure_puts_the_check_down_without_deadlines():
+    out = next_state(state(), "fail", "GET", None, None, NOW)
+    assert (out.status, out.next_ping, out.alert_after) == ("down", None, None)
+
+
+def test_log_changes_nothing_but_is_recorded():
+    before = state()
+    out = next_state(before, "log", "POST", None, None, NOW)
+    assert (out.kind, out.status, out.last_ping) == ("log", "up", before.last_ping)
+    assert out.alert_after == before.last_ping + timedelta(hours=1, minutes=5)
+
+
+def test_start_opens_a_run_with_its_own_deadline():
+    out = next_state(state(), "start", "GET", "r1", None, NOW)
+    assert (out.status, out.last_start, out.last_start_rid) == ("up", NOW, "r1")
+    # The run may last the grace time (no max_runtime), sooner than the schedule.
+    assert out.alert_after == NOW + timedelta(minutes=5)
+
+
+def test_max_runtime_bounds_a_run_instead_of_grace():
+    schedule = Schedule(kind="simple", timeout=3600, grace=300, max_runtime=60)
+    out = next_state(state(schedule=schedule), "start", "GET", None, None, NOW)
+    assert out.alert_after == NOW + timedelta(seconds=60)
+
+
+def test_a_success_closes_its_own_run_and_measures_it():
+    started = state(last_start=NOW - timedelta(seconds=90), last_start_rid=None)
+    out = next_state(started, "success", "GET", None, started.last_start, NOW)
+    assert (out.last_start, out.duration, out.last_duration) == (None, 90.0, 90.0)
+
+
+def test_a_success_of_another_run_leaves_the_open_run_open():
+    started = state(last_start=NOW - timedelta(seconds=10), last_start_rid="b")
+    out = next_state(started, "success", "GET", "a", NOW - timedelta(seconds=100), NOW)
+    assert out.duration == 100.0
+    assert (out.last_start, out.last_start_rid) == (started.last_start, "b")
+    assert out.alert_after == started.last_start + timedelta(minutes=5)
+
+
+@pytest.mark.parametrize("kind", ["success", "fail", "start"])
+def test_methods_post_turns_other_methods_into_ignored_pings(kind):
+    before = state(methods="POST")
+    out = next_state(before, kind, "GET", None, None, NOW)
+    assert (out.kind, out.status, out.last_ping, out.last_start) == (
+        "ign", "up", before.last_ping, None)
+
+
+def test_a_paused_check_resumes_on_a_ping_unless_manual_resume():
+    assert next_state(state(status="paused"), "success", "GET", None, None, NOW).status == "up"
+    out = next_state(state(status="paused", manual_resume=True), "success", "GET", None, None, NOW)
+    assert (out.kind, out.status, out.alert_after) == ("ign", "paused", None)
+
+
+def test_only_new_and_up_checks_have_a_deadline():
+    for status in ("down", "paused"):
+        assert deadlines_for(status, EVERY_HOUR, NOW, NOW) == (None, None)
+    assert deadlines_for("new", EVERY_HOUR, None, None) == (None, None)
+    assert deadlines_for("new", EVERY_HOUR, None, NOW) == (None, NOW + timedelta(minutes=5))
+
+
+def test_down_reasons():
+    assert down_reason(EVERY_HOUR, NOW - timedelta(minutes=6), NOW) == "started but did not finish"
+    assert down_reason(EVERY_HOUR, None, NOW) == "no ping within the schedule and grace time"
+    assert down_reason(EVERY_HOUR, NOW - timedelta(minutes=1), NOW) == (
+        "no ping within the schedule and grace time")
