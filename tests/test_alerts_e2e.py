@@ -156,3 +156,12 @@ def test_a_notification_whose_job_vanished_is_requeued_and_sent(app, live_server
     [mail] = mailbox.wait_for(1, timeout=10)
     assert mail["Subject"] == "DOWN: nightly-backup"
     wait_until(lambda: notification_states(app) == ["sent"])
+
+
+def test_a_healthchecks_failure_mails_its_body(live_server, worker, user, mailbox):
+    uuid = create_check(live_server, user[1], timeout=3600)
+    requests.post(f"{live_server}/ping/{uuid}/1", data=b"rsync: connection refused\n", timeout=10)
+    [mail] = mailbox.wait_for(1, timeout=5)
+    text = mail.get_body(("plain",)).get_content()
+    assert "exit status 1" in text and "rsync: connection refused" in text
+    assert "rsync: connection refused" in mail.get_body(("html",)).get_content()

@@ -17,7 +17,7 @@ from flask import current_app, render_template
 from flask_mail import Connection, Message
 
 from .extensions import db
-from .models import Notification, utcnow
+from .models import Notification, Ping, utcnow
 from .queue import delivery_time_limit, enqueue_delivery
 from .schedules import describe
 from .urls import check_page_url
@@ -119,9 +119,25 @@ class TimeoutConnection(Connection):
         return host
 
 
+BODY_EXCERPT = 1000  # characters of a ping body an alert quotes
+
+
+def body_excerpt(check_id: int, at: datetime) -> str | None:
+    """The body of the last ping before the flip, decoded and trimmed."""
+    body = db.session.scalar(
+        sa.select(Ping.body).where(Ping.check_id == check_id, Ping.created <= at)
+        .order_by(Ping.n.desc()).limit(1)
+    )
+    if not body:
+        return None
+    text = body.decode("utf-8", errors="replace")
+    return text if len(text) <= BODY_EXCERPT else text[:BODY_EXCERPT] + "…"
+
+
 def alert_context(row: Notification) -> dict:
     check, flip = row.check, row.flip
     return {
+        "body": body_excerpt(check.id, flip.created),
         "check": check,
         "flip": flip,
         "word": "DOWN" if flip.new_status == "down" else "UP",
