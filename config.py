@@ -57,6 +57,11 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "heartbeats@localhost")
     MAIL_TIMEOUT = env_float("MAIL_TIMEOUT", 10.0)
 
+    # Webhooks and Apprise reach other hosts: guarded, and bounded in time.
+    APPRISE_ENABLED = env_bool("APPRISE_ENABLED")
+    INTEGRATIONS_ALLOW_PRIVATE_IPS = env_bool("INTEGRATIONS_ALLOW_PRIVATE_IPS")
+    INTEGRATIONS_TIMEOUT = env_float("INTEGRATIONS_TIMEOUT", 10.0)
+
     # How many pings each check keeps; older ones are pruned as new ones arrive.
     PING_RETENTION = env_int("PING_RETENTION", 1000)
     # Request bodies of pings are kept up to this many bytes (Healthchecks: 100 kB).

@@ -45,7 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     htmx.init_app(app)
 
     from . import cli, errors
-    from .views import api, api_log, auth, dashboard, hc_ping, legacy, push  # noqa: F401
+    from .views import api, api_channels, api_log, auth, dashboard, hc_ping, legacy, push  # noqa: F401
 
     app.register_blueprint(push.bp)
     app.register_blueprint(hc_ping.bp)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from .models import Check, normalize_tags, slugify
@@ -35,6 +36,22 @@ def _seconds(data: dict, key: str) -> int:
     if not MIN_SECONDS <= value <= MAX_SECONDS:
         raise FieldError(f"{key} must be between {MIN_SECONDS} and {MAX_SECONDS} seconds")
     return value
+
+
+def _int(data: dict, key: str, low: int, high: int, unit: str = "") -> int:
+    value = data[key]
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise FieldError(f"{key} must be a whole number from {low} to {high}{unit}")
+    return value
+
+
+def _bound(data: dict, key: str) -> float | None:
+    value = data[key]
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise FieldError(f"{key} must be a finite number or null")
+    return float(value)
 
 
 def _bool(data: dict, key: str) -> bool:
@@ -90,6 +107,20 @@ def parse_fields(data: Any) -> dict:
         if data["methods"] not in ("", "POST"):
             raise FieldError('methods must be "" (any method) or "POST"')
         out["methods"] = data["methods"]
+    if "nag_period" in data:
+        out["nag_period"] = _int(data, "nag_period", 0, MAX_SECONDS, " seconds (0: no reminders)")
+    if "failure_threshold" in data:
+        out["failure_threshold"] = _int(data, "failure_threshold", 1, 1000)
+    for key in ("value_min", "value_max"):
+        if key in data:
+            out[key] = _bound(data, key)
+    if out.get("value_min") is not None and out.get("value_max") is not None \
+            and out["value_min"] > out["value_max"]:
+        raise FieldError("value_min must not be above value_max")
+    if "channels" in data:
+        if not isinstance(data["channels"], str):
+            raise FieldError('channels must be "*", "" or a comma-separated list of ids or names')
+        out["channels"] = data["channels"]
     if "unique" in data:
         unique = data["unique"]
         if not isinstance(unique, list) or not all(f in UNIQUE_FIELDS for f in unique):
@@ -100,9 +131,15 @@ def parse_fields(data: Any) -> dict:
 
 def apply_fields(check: Check, fields: dict, now: datetime) -> None:
     """Set the fields on `check` and keep its deadlines consistent with them."""
+    from .channels import resolve_channels  # channels build on this module
+
     for key, value in fields.items():
-        if key != "unique":
+        if key not in ("unique", "channels"):
             setattr(check, key, value)
+    if "channels" in fields:
+        check.channels = resolve_channels(check.user_id, fields["channels"])
+    elif check.id is None:
+        check.channels = resolve_channels(check.user_id, "*")  # new checks alert everywhere
     if "name" in fields and "slug" not in fields:
         check.slug = slugify(check.name)
     # As in Healthchecks: a schedule makes a cron check, a timeout alone an
@@ -113,3 +150,6 @@ def apply_fields(check: Check, fields: dict, now: datetime) -> None:
         check.kind = "simple"
     check.next_ping, check.alert_after = deadlines_for(
         check.status, check.schedule_spec, check.last_ping, check.last_start)
+    if "nag_period" in fields:
+        down_and_nagging = check.status == "down" and check.nag_period
+        check.next_nag = now + timedelta(seconds=check.nag_period) if down_and_nagging else None

@@ -1,4 +1,5 @@
-"""Recording a change of state and, in the same transaction, who must hear of it."""
+"""Recording a change of state (or a reminder) and, in the same transaction,
+the notifications it owes each channel."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from .channels import alert_targets
 from .extensions import db
-from .models import Flip, Notification, User
+from .models import Flip, Notification
 from .queue import new_job_id
 
 flips = Flip.__table__
@@ -18,9 +20,29 @@ def is_alert(old_status: str, new_status: str) -> bool:
     """Down always alerts; up alerts only as a recovery from down.
 
     new -> up (first ping) and paused -> up (resumed by a ping) are logged but
-    not sent: nobody was told the check was in trouble.
+    not sent: nobody was told the check was in trouble. A pause is logged, and
+    nothing is sent while paused.
     """
     return new_status == "down" or (new_status == "up" and old_status == "down")
+
+
+def queue_notifications(check_id: int, user_id: int, flip_id: int | None, event: str,
+                        now: datetime) -> list[tuple[int, str]]:
+    """One outbox row per channel the check alerts; returns (id, job id) pairs."""
+    rows = [
+        {"flip_id": flip_id, "check_id": check_id, "channel_id": channel_id, "event": event,
+         "kind": kind, "target": target, "status": "pending", "attempts": 0, "error": "",
+         "created": now, "job_id": new_job_id(), "enqueued": now}
+        for channel_id, kind, target in alert_targets(check_id, user_id)
+    ]
+    if not rows:
+        return []
+    result = db.session.execute(
+        sa.insert(notifications).returning(notifications.c.id, notifications.c.job_id,
+                                           sort_by_parameter_order=True),
+        rows,
+    )
+    return [(row.id, row.job_id) for row in result]
 
 
 def record_flip(
@@ -41,34 +63,20 @@ def record_flip(
     """
     flip_id = db.session.execute(
         sa.insert(flips)
-        .values(
-            check_id=check_id,
-            created=now,
-            old_status=old_status,
-            new_status=new_status,
-            reason=reason[:200],
-            actor=actor,
-        )
+        .values(check_id=check_id, created=now, old_status=old_status,
+                new_status=new_status, reason=reason[:200], actor=actor)
         .returning(flips.c.id)
     ).scalar_one()
     if not is_alert(old_status, new_status):
         return []
-    # Until channels exist, alerts go to the check owner's own address.
-    email = db.session.scalar(sa.select(User.email).where(User.id == user_id))
-    ids = db.session.execute(
-        sa.insert(notifications)
-        .values(
-            flip_id=flip_id,
-            check_id=check_id,
-            kind="email",
-            target=email,
-            status="pending",
-            attempts=0,
-            error="",
-            created=now,
-            job_id=new_job_id(),
-            enqueued=now,
-        )
-        .returning(notifications.c.id, notifications.c.job_id)
+    return queue_notifications(check_id, user_id, flip_id, new_status, now)
+
+
+def record_reminder(check_id: int, user_id: int, now: datetime) -> list[tuple[int, str]]:
+    """Reminder rows for a check that is still down, tied to the flip that put it there."""
+    flip_id = db.session.scalar(
+        sa.select(flips.c.id)
+        .where(flips.c.check_id == check_id, flips.c.new_status == "down")
+        .order_by(flips.c.id.desc()).limit(1)
     )
-    return [(row.id, row.job_id) for row in ids]
+    return queue_notifications(check_id, user_id, flip_id, "reminder", now)

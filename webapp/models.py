@@ -144,6 +144,15 @@ class Check(db.Model):
     manual_resume: so.Mapped[bool] = so.mapped_column(default=False)
     # How long a started run may take before the check goes down; None: grace.
     max_runtime: so.Mapped[int | None]
+    # While down, remind every nag_period seconds (0: never); next_nag is when.
+    nag_period: so.Mapped[int] = so.mapped_column(default=0)
+    next_nag: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
+    # Explicit failures in a row needed to go down, and the current run of them.
+    failure_threshold: so.Mapped[int] = so.mapped_column(default=1)
+    fail_count: so.Mapped[int] = so.mapped_column(default=0)
+    # A ping whose value falls outside these bounds counts as a failure.
+    value_min: so.Mapped[float | None]
+    value_max: so.Mapped[float | None]
 
     status: so.Mapped[str] = so.mapped_column(sa.String(10), default="new")
     n_pings: so.Mapped[int] = so.mapped_column(default=0)
@@ -160,6 +169,9 @@ class Check(db.Model):
     created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     user: so.Mapped[User] = so.relationship(back_populates="checks")
+    channels: so.Mapped[list[Channel]] = so.relationship(
+        secondary="check_channels", back_populates="checks", order_by="Channel.id"
+    )
 
     @property
     def schedule_spec(self) -> Schedule:
@@ -190,6 +202,40 @@ class Check(db.Model):
         if is_late(self.status, self.next_ping, now):
             return "late"
         return self.status
+
+
+check_channels = sa.Table(
+    "check_channels",
+    db.metadata,
+    sa.Column("check_id", sa.ForeignKey("checks.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("channel_id", sa.ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Channel(db.Model):
+    """Where a user's alerts go: email addresses, a webhook, or an Apprise URL."""
+
+    __tablename__ = "channels"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # The id the API shows: a UUID, as Healthchecks' clients expect.
+    code: so.Mapped[str] = so.mapped_column(
+        sa.String(36), unique=True, default=lambda: str(uuidlib.uuid4())
+    )
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))  # email | webhook | apprise
+    name: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
+    # email: addresses, comma-separated; webhook and apprise: the URL.
+    value: so.Mapped[str] = so.mapped_column(sa.Text)
+    # webhook only: extra request headers, as a JSON object.
+    headers: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    checks: so.Mapped[list[Check]] = so.relationship(
+        secondary="check_channels", back_populates="channels"
+    )
 
 
 class Ping(db.Model):
@@ -240,19 +286,27 @@ class Flip(db.Model):
 
 
 class Notification(db.Model):
-    """One message to send about one flip: the outbox row its delivery job works from."""
+    """One message to one channel about a flip or a reminder: the outbox row
+    its delivery job works from."""
 
     __tablename__ = "notifications"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    flip_id: so.Mapped[int] = so.mapped_column(
+    # The flip this is about; a reminder refers to the flip that put the check down.
+    flip_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("flips.id", ondelete="CASCADE"), index=True
     )
     check_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("checks.id", ondelete="CASCADE"), index=True
     )
+    # None: the owner's own address (a user who has no channels at all).
+    channel_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("channels.id", ondelete="CASCADE"), index=True
+    )
+    event: so.Mapped[str] = so.mapped_column(sa.String(10), default="down")  # down|up|reminder
     kind: so.Mapped[str] = so.mapped_column(sa.String(20), default="email")
-    target: so.Mapped[str] = so.mapped_column(sa.String(254))
+    # What to send to, copied from the channel when the row is made.
+    target: so.Mapped[str] = so.mapped_column(sa.Text)
     status: so.Mapped[str] = so.mapped_column(sa.String(10), default="pending", index=True)
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     error: so.Mapped[str] = so.mapped_column(sa.Text, default="")
@@ -264,5 +318,6 @@ class Notification(db.Model):
     job_id: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     enqueued: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
-    flip: so.Mapped[Flip] = so.relationship()
+    flip: so.Mapped[Flip | None] = so.relationship()
     check: so.Mapped[Check] = so.relationship()
+    channel: so.Mapped[Channel | None] = so.relationship()

@@ -9,25 +9,22 @@ mid-send, the sweep finds the row still pending and starts a new job.
 from __future__ import annotations
 
 import logging
-import smtplib
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
-from flask_mail import Connection, Message
 
+from .alert_content import alert_content
 from .extensions import db
-from .models import Notification, Ping, utcnow
-from .queue import delivery_time_limit, enqueue_delivery
-from .schedules import describe
-from .urls import check_page_url
+from .models import Notification, utcnow
+from .queue import RETRY_INTERVALS, delivery_time_limit, enqueue_delivery
+from .senders import DeliveryError, send_apprise, send_email, send_webhook
 
 log = logging.getLogger(__name__)
 notifications = Notification.__table__
 
-# Attempts across job chains before a row is given up as failed (each chain
-# retries with the backoff in queue.RETRY_INTERVALS).
-MAX_ATTEMPTS = 14
+# The first try and one retry per backoff step; then the row is marked failed,
+# with the last error, for people to see.
+MAX_ATTEMPTS = len(RETRY_INTERVALS) + 1
 
 
 def dispatch(pending: list[tuple[int, str]]) -> None:
@@ -76,24 +73,22 @@ def claim(notification_id: int, now: datetime) -> bool:
 def deliver(notification_id: int) -> str:
     """Send one notification and record the outcome; raises so RQ retries."""
     if not claim(notification_id, utcnow()):
-        return "skipped: already sent or being sent"
+        return "skipped: already sent, given up, or being sent"
     row = db.session.get(Notification, notification_id)
     try:
-        send_email(row)
+        send(row)
     except Exception as e:
+        reason = str(e) if isinstance(e, DeliveryError) else f"{type(e).__name__}: {e}"
         give_up = row.attempts >= MAX_ATTEMPTS
         db.session.execute(
             sa.update(notifications)
             .where(notifications.c.id == notification_id)
-            .values(
-                status="failed" if give_up else "pending",
-                error=f"{type(e).__name__}: {e}"[:2000],
-                lease_until=None,
-            )
+            .values(status="failed" if give_up else "pending", error=reason[:2000],
+                    lease_until=None)
         )
         db.session.commit()
         if give_up:
-            return f"failed after {row.attempts} attempts: {e}"
+            return f"failed after {row.attempts} attempts: {reason}"
         raise
     db.session.execute(
         sa.update(notifications)
@@ -104,56 +99,14 @@ def deliver(notification_id: int) -> str:
     return "sent"
 
 
-class TimeoutConnection(Connection):
-    """Flask-Mail's connection, with a socket timeout: a hung SMTP server must
-    fail the attempt (and be retried) rather than hold the worker forever."""
-
-    def configure_host(self):
-        m, timeout = self.mail, current_app.config["MAIL_TIMEOUT"]
-        smtp_class = smtplib.SMTP_SSL if m.use_ssl else smtplib.SMTP
-        host = smtp_class(m.server, m.port, timeout=timeout)
-        if m.use_tls:
-            host.starttls()
-        if m.username and m.password:
-            host.login(m.username, m.password)
-        return host
-
-
-BODY_EXCERPT = 1000  # characters of a ping body an alert quotes
-
-
-def body_excerpt(check_id: int, at: datetime) -> str | None:
-    """The body of the last ping before the flip, decoded and trimmed."""
-    body = db.session.scalar(
-        sa.select(Ping.body).where(Ping.check_id == check_id, Ping.created <= at)
-        .order_by(Ping.n.desc()).limit(1)
-    )
-    if not body:
-        return None
-    text = body.decode("utf-8", errors="replace")
-    return text if len(text) <= BODY_EXCERPT else text[:BODY_EXCERPT] + "…"
-
-
-def alert_context(row: Notification) -> dict:
-    check, flip = row.check, row.flip
-    return {
-        "body": body_excerpt(check.id, flip.created),
-        "check": check,
-        "flip": flip,
-        "word": "DOWN" if flip.new_status == "down" else "UP",
-        "schedule": describe(check.schedule_spec),
-        "url": check_page_url(check.uuid),
-        "tz": check.user.timezone,
-    }
-
-
-def send_email(row: Notification) -> None:
-    ctx = alert_context(row)
-    msg = Message(
-        subject=f"{ctx['word']}: {row.check.name or row.check.uuid}",
-        recipients=[row.target],
-        body=render_template("email/alert.txt", **ctx),
-        html=render_template("email/alert.html", **ctx),
-    )
-    with TimeoutConnection(current_app.extensions["mail"]) as conn:
-        conn.send(msg)
+def send(row: Notification) -> None:
+    content = alert_content(row)
+    if row.kind == "email":
+        send_email(row.target, content["subject"], content["text"], content["html"])
+    elif row.kind == "webhook":
+        headers = row.channel.headers if row.channel is not None else {}
+        send_webhook(row.target, headers, content["payload"])
+    elif row.kind == "apprise":
+        send_apprise(row.target, content["subject"], content["text"])
+    else:
+        raise DeliveryError(f"unknown channel kind {row.kind!r}")

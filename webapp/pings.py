@@ -59,6 +59,8 @@ _STATE_COLUMNS = (
     checks.c.tz, checks.c.grace_to_end_of_day, checks.c.max_runtime,
     checks.c.manual_resume, checks.c.methods, checks.c.last_ping,
     checks.c.last_start, checks.c.last_start_rid, checks.c.last_duration,
+    checks.c.failure_threshold, checks.c.fail_count, checks.c.value_min, checks.c.value_max,
+    checks.c.nag_period, checks.c.next_nag,
 )
 
 
@@ -66,7 +68,9 @@ def state_of(row) -> CheckState:
     schedule = Schedule(row.kind, row.timeout, row.grace, row.schedule, row.tz,
                         row.grace_to_end_of_day, row.max_runtime)
     return CheckState(row.status, schedule, row.last_ping, row.last_start, row.last_start_rid,
-                      row.last_duration, row.methods, row.manual_resume)
+                      row.last_duration, row.methods, row.manual_resume,
+                      row.failure_threshold, row.fail_count, row.value_min, row.value_max,
+                      row.nag_period, row.next_nag)
 
 
 def run_start_of(check_id: int, state: CheckState, rid: str | None) -> datetime | None:
@@ -84,7 +88,9 @@ def run_start_of(check_id: int, state: CheckState, rid: str | None) -> datetime 
     )
 
 
-def flip_reason(data: PingData) -> str:
+def flip_reason(data: PingData, failure: str | None) -> str:
+    if failure:
+        return failure
     if data.kind != "fail":
         return "ping received"
     if data.msg:
@@ -120,7 +126,9 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
         run_start = None
         if data.kind in ("success", "fail"):
             run_start = run_start_of(row.id, state, data.rid)
-        out = next_state(state, data.kind, data.method, data.rid, run_start, now)
+        out = next_state(state, data.kind, data.method, data.rid, run_start, now, data.value)
+        # A value out of bounds is told in the log as the message, when the ping had none.
+        msg = data.msg if data.msg or not out.failure else out.failure
         if out.kind not in ("ign", "log"):
             db.session.execute(
                 sa.update(checks)
@@ -133,7 +141,9 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
                     last_duration=out.last_duration,
                     next_ping=out.next_ping,
                     alert_after=out.alert_after,
-                    **({"last_msg": data.msg, "last_value": data.value}
+                    fail_count=out.fail_count,
+                    next_nag=out.next_nag,
+                    **({"last_msg": msg, "last_value": data.value}
                        if out.kind != "start" else {}),
                 )
             )
@@ -147,7 +157,7 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
                 method=data.method,
                 remote_addr=data.remote_addr[:64],
                 ua=data.ua[:200],
-                msg=data.msg,
+                msg=msg,
                 value=data.value,
                 rid=data.rid,
                 exitstatus=data.exitstatus,
@@ -168,7 +178,7 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
         if out.status != row.status:
             notifications = record_flip(
                 row.id, row.user_id, row.status, out.status,
-                reason=flip_reason(data), actor="ping", now=now,
+                reason=flip_reason(data, out.failure), actor="ping", now=now,
             )
         db.session.commit()
     except Exception:

@@ -90,9 +90,10 @@ def get_queue() -> Queue:
 
 
 def delivery_time_limit() -> float:
-    """Longer than any one send can take (connect, data and quit each have
-    MAIL_TIMEOUT): the job's timeout, and the lease on its notification row."""
-    return current_app.config["MAIL_TIMEOUT"] * 3 + 30
+    """Longer than any one send can take (connect, data and quit each have a
+    timeout): the job's timeout, and the lease on its notification row."""
+    config = current_app.config
+    return max(config["MAIL_TIMEOUT"], config["INTEGRATIONS_TIMEOUT"]) * 3 + 5
 
 
 def new_job_id() -> str:

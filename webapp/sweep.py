@@ -17,7 +17,7 @@ from flask import Flask, current_app
 from rq.job import JobStatus
 
 from .extensions import db
-from .flips import record_flip
+from .flips import record_flip, record_reminder
 from .models import Check, Notification, utcnow
 from .notify import dispatch
 from .queue import enqueue_delivery, get_queue, new_job_id
@@ -30,7 +30,7 @@ notifications = Notification.__table__
 
 BATCH = 500
 # A job younger than this may simply not have reached Redis yet.
-REQUEUE_AFTER = timedelta(seconds=30)
+REQUEUE_AFTER = timedelta(seconds=10)
 REQUEUE_EVERY = 5.0  # seconds between looks for lost delivery jobs
 DEAD_JOB_STATES = {JobStatus.FAILED, JobStatus.FINISHED, JobStatus.STOPPED, JobStatus.CANCELED}
 
@@ -50,11 +50,14 @@ def flip_down(due, now: datetime) -> list[tuple[int, str]] | None:
         )
         .values(status="down", next_ping=None, alert_after=None,
                 last_start=None, last_start_rid=None)
-        .returning(checks.c.user_id)
+        .returning(checks.c.user_id, checks.c.nag_period)
     ).first()
     if row is None:
         db.session.rollback()
         return None
+    if row.nag_period:
+        db.session.execute(sa.update(checks).where(checks.c.id == due.id).values(
+            next_nag=now + timedelta(seconds=row.nag_period)))
     schedule = Schedule(grace=due.grace, max_runtime=due.max_runtime)
     pending = record_flip(
         due.id, row.user_id, due.status, "down",
@@ -82,6 +85,36 @@ def sweep_once(now: datetime | None = None) -> int:
             flipped += 1
             dispatch(pending)
     return flipped
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Queue a reminder for each check that is still down when its nag is due."""
+    now = now or utcnow()
+    due = db.session.execute(
+        sa.select(checks.c.id, checks.c.user_id, checks.c.next_nag, checks.c.nag_period)
+        .where(checks.c.next_nag <= now, checks.c.status == "down")
+        .order_by(checks.c.next_nag)
+        .limit(BATCH)
+    ).all()
+    db.session.rollback()
+    sent = 0
+    for check in due:
+        # Claimed like a flip: only the sweeper whose UPDATE matches the old
+        # next_nag sends this reminder; a recovery or pause in between wins.
+        claimed = db.session.execute(
+            sa.update(checks)
+            .where(checks.c.id == check.id, checks.c.status == "down",
+                   checks.c.next_nag == check.next_nag)
+            .values(next_nag=now + timedelta(seconds=check.nag_period))
+        ).rowcount
+        if not claimed:
+            db.session.rollback()
+            continue
+        pending = record_reminder(check.id, check.user_id, now)
+        db.session.commit()
+        dispatch(pending)
+        sent += 1
+    return sent
 
 
 def next_deadline() -> datetime | None:
@@ -142,6 +175,7 @@ def run_sweeper(app: Flask, stop: threading.Event) -> None:
             try:
                 now = utcnow()
                 sweep_once(now)
+                send_reminders(now)
                 if time.monotonic() - last_requeue >= REQUEUE_EVERY:
                     last_requeue = time.monotonic()
                     requeue_lost(now)

@@ -25,6 +25,12 @@ class CheckState:
     last_duration: float | None = None
     methods: str = ""
     manual_resume: bool = False
+    failure_threshold: int = 1
+    fail_count: int = 0
+    value_min: float | None = None
+    value_max: float | None = None
+    nag_period: int = 0
+    next_nag: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,10 @@ class Outcome:
     last_duration: float | None
     next_ping: datetime | None
     alert_after: datetime | None
+    fail_count: int = 0
+    next_nag: datetime | None = None
     duration: float | None = None  # the length of the run this ping ended
+    failure: str | None = None  # why a ping that claimed success counts as a failure
 
 
 def run_limit(schedule: Schedule) -> int:
@@ -63,6 +72,26 @@ def deadlines_for(status: str, schedule: Schedule, last_ping: datetime | None,
     return next_ping, alert_after
 
 
+def value_failure(value: float | None, low: float | None, high: float | None) -> str | None:
+    """Why `value` is out of bounds, or None when it is within them (or absent)."""
+    if value is None:
+        return None
+    if high is not None and value > high:
+        return f"value {value:g} above max {high:g}"
+    if low is not None and value < low:
+        return f"value {value:g} below min {low:g}"
+    return None
+
+
+def next_nag(old_status: str, new_status: str, state: CheckState, now: datetime):
+    """When the next reminder is due: set on going down, kept while down."""
+    if new_status != "down" or not state.nag_period:
+        return None
+    if old_status == "down":
+        return state.next_nag
+    return now + timedelta(seconds=state.nag_period)
+
+
 def ignored(state: CheckState, method: str) -> bool:
     if state.methods == "POST" and method != "POST":
         return True  # the check counts only POSTs (guards against link prefetchers)
@@ -70,7 +99,7 @@ def ignored(state: CheckState, method: str) -> bool:
 
 
 def next_state(state: CheckState, kind: str, method: str, rid: str | None,
-               run_start: datetime | None, now: datetime) -> Outcome:
+               run_start: datetime | None, now: datetime, value: float | None = None) -> Outcome:
     """The check's state after a ping of `kind` at `now`.
 
     `run_start` is when the run this ping ends began (the matching start
@@ -85,6 +114,8 @@ def next_state(state: CheckState, kind: str, method: str, rid: str | None,
         last_duration=state.last_duration,
         next_ping=None,
         alert_after=None,
+        fail_count=state.fail_count,
+        next_nag=state.next_nag,
     )
     if unchanged.kind in ("ign", "log"):
         # Recorded, nothing else: keep the deadlines the check already has.
@@ -93,20 +124,34 @@ def next_state(state: CheckState, kind: str, method: str, rid: str | None,
         started = Outcome(**{**unchanged.__dict__, "last_start": now, "last_start_rid": rid})
         return _with_deadlines(started, state.schedule)
 
+    failure = value_failure(value, state.value_min, state.value_max) if kind == "success" else None
+    if failure:
+        kind = "fail"
+    fail_count = state.fail_count + 1 if kind == "fail" else 0
+    if kind == "fail" and fail_count >= state.failure_threshold:
+        status = "down"
+    else:
+        # A success, or a failure still under the threshold: the job is alive
+        # and reporting, so it keeps (or takes up) its schedule; it is only a
+        # success that brings a down check back.
+        status = "down" if state.status == "down" and kind == "fail" else "up"
     duration = (now - run_start).total_seconds() if run_start is not None else None
     # The open run ends only if this ping belongs to it; an overlapping run
     # with another rid stays open and keeps its own deadline.
     run_open = state.last_start is not None and state.last_start_rid != rid
     finished = Outcome(
         kind=kind,
-        status="down" if kind == "fail" else "up",
+        status=status,
         last_ping=now,
         last_start=state.last_start if run_open else None,
         last_start_rid=state.last_start_rid if run_open else None,
         last_duration=duration,
         next_ping=None,
         alert_after=None,
+        fail_count=fail_count,
+        next_nag=next_nag(state.status, status, state, now),
         duration=duration,
+        failure=failure,
     )
     return _with_deadlines(finished, state.schedule)
 

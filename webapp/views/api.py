@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, g, jsonify, request
 
 from .. import utc
+from ..channels import channels_text
 from ..check_fields import FieldError, apply_fields, parse_fields
 from ..extensions import db
 from ..flips import record_flip
@@ -88,6 +89,11 @@ def check_json(check: Check) -> dict:
         "methods": check.methods,
         "last_duration": round(check.last_duration) if check.last_duration is not None else None,
         "max_runtime": check.max_runtime,
+        "channels": channels_text(check),
+        "nag_period": check.nag_period,
+        "failure_threshold": check.failure_threshold,
+        "value_min": check.value_min,
+        "value_max": check.value_max,
         "grace_to_end_of_day": check.grace_to_end_of_day,
         "ping_url": f"{base}/ping/{check.uuid}",
         "push_url": push_url(check.uuid),

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, request
 
 from ..extensions import db
-from ..models import Check, User, slugify
+from ..check_fields import apply_fields
+from ..models import Check, User, slugify, utcnow
 from .ping_common import BadPing, allow_any_origin, is_uuid, param, parse_rid, read_body, record
 
 bp = Blueprint("hc_ping", __name__)
@@ -68,7 +69,8 @@ def create_by_slug(user_id: int, slug: str) -> str:
     count = db.session.scalar(sa.select(sa.func.count(Check.id)).where(Check.user_id == user_id))
     if count >= current_app.config["MAX_CHECKS_PER_USER"]:
         raise PingRefused(403, "check limit reached")
-    check = Check(user_id=user_id, name=slug, slug=slug)
+    check = Check(user_id=user_id)
+    apply_fields(check, {"name": slug, "slug": slug}, utcnow())
     db.session.add(check)
     db.session.commit()
     return check.uuid

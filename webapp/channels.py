@@ -1,0 +1,115 @@
+"""Channels: validating them, choosing them per check, and who hears of a flip."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app
+
+from .check_fields import FieldError
+from .extensions import db
+from .models import Channel, Check, User, check_channels
+
+KINDS = ("email", "webhook", "apprise")
+EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+
+
+def split_addresses(value: str) -> list[str]:
+    return [a for a in re.split(r"[\s,;]+", value) if a]
+
+
+def parse_channel(data: Any) -> dict:
+    """kind, name, value (and headers for a webhook) of a new channel, validated."""
+    if not isinstance(data, dict):
+        raise FieldError("the request body must be a JSON object")
+    kind = data.get("kind")
+    if kind not in KINDS:
+        raise FieldError(f"kind must be one of {', '.join(KINDS)}")
+    name = data.get("name", "")
+    if not isinstance(name, str) or len(name) > 100:
+        raise FieldError("name must be a string of at most 100 characters")
+    value = data.get("value")
+    headers: dict = {}
+    if kind == "webhook" and isinstance(value, dict):
+        value, headers = value.get("url"), value.get("headers", {})
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError(f"value is required: {VALUE_HELP[kind]}")
+    value = value.strip()
+    if kind == "email":
+        addresses = split_addresses(value)
+        bad = [a for a in addresses if not EMAIL_RE.match(a)]
+        if bad or not addresses:
+            raise FieldError(f"not an email address: {', '.join(bad) or value!r}")
+        value = ", ".join(addresses)
+    elif kind == "webhook":
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FieldError("a webhook needs an http:// or https:// URL")
+        if not isinstance(headers, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
+            raise FieldError("webhook headers must be an object of strings")
+    elif kind == "apprise":
+        if not current_app.config["APPRISE_ENABLED"]:
+            raise FieldError("Apprise channels are disabled here (APPRISE_ENABLED=true enables them)")
+        if "://" not in value:
+            raise FieldError("an Apprise URL looks like slack://... or ntfy://...")
+    return {"kind": kind, "name": name or default_name(kind, value), "value": value,
+            "headers": headers}
+
+
+VALUE_HELP = {
+    "email": "one or more email addresses, comma-separated",
+    "webhook": "the URL to POST to, or {\"url\": ..., \"headers\": {...}}",
+    "apprise": "an Apprise URL, such as ntfy://topic or slack://...",
+}
+
+
+def default_name(kind: str, value: str) -> str:
+    return (value if kind == "email" else f"{kind}: {urlsplit(value).hostname or value}")[:100]
+
+
+def resolve_channels(user_id: int, spec: Any) -> list[Channel]:
+    """The channels a check's `channels` field names: "*" all, "" none, or ids/names."""
+    if not isinstance(spec, str):
+        raise FieldError('channels must be "*", "" or a comma-separated list of ids or names')
+    owned = db.session.scalars(sa.select(Channel).where(Channel.user_id == user_id)).all()
+    if spec.strip() == "*":
+        return list(owned)
+    chosen = []
+    for item in (part.strip() for part in spec.split(",")):
+        if not item:
+            continue
+        matches = [c for c in owned if item in (c.code, c.name)]
+        if len(matches) != 1:
+            problem = "no channel" if not matches else "more than one channel"
+            raise FieldError(f"{problem} of yours has the id or name {item!r}")
+        chosen.append(matches[0])
+    return chosen
+
+
+def alert_targets(check_id: int, user_id: int) -> list[tuple[int | None, str, str]]:
+    """(channel id, kind, target) for each channel a check alerts.
+
+    A user who has set up no channels at all still hears by email at their own
+    address; one who has, hears only through the channels the check names.
+    """
+    rows = db.session.execute(
+        sa.select(Channel.id, Channel.kind, Channel.value)
+        .join(check_channels, check_channels.c.channel_id == Channel.id)
+        .where(check_channels.c.check_id == check_id)
+        .order_by(Channel.id)
+    ).all()
+    if rows:
+        return [(r.id, r.kind, r.value) for r in rows]
+    if db.session.scalar(sa.select(Channel.id).where(Channel.user_id == user_id).limit(1)):
+        return []
+    email = db.session.scalar(sa.select(User.email).where(User.id == user_id))
+    return [(None, "email", email)]
+
+
+def channels_text(check: Check) -> str:
+    """The check's `channels` field as the API shows it: comma-separated ids."""
+    return ",".join(c.code for c in check.channels)
