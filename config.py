@@ -76,6 +76,10 @@ class Config:
     # so a deadline set by another process is noticed within this many seconds.
     SWEEP_INTERVAL = env_float("SWEEP_INTERVAL", 0.25)
 
+    # Whether anyone may make an account at /signup; the first user comes from
+    # `flask user create`.
+    REGISTRATION_OPEN = env_bool("REGISTRATION_OPEN")
+
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 

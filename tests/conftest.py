@@ -287,3 +287,47 @@ def worker(settings, app, tmp_path_factory):
     process.start()
     yield process
     process.stop()
+
+
+# --- the dashboard, as a browser would use it ------------------------------------
+
+class Web:
+    """A test client that logs in and fills in CSRF tokens the way a page's forms do."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf(self, path: str = "/login") -> str:
+        import re
+
+        html = self.client.get(path).get_data(as_text=True)
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+    def login(self, email="alice@example.com", password="correct horse", next_=""):
+        url = "/login" + (f"?next={next_}" if next_ else "")
+        return self.client.post(url, data={"csrf_token": self.csrf(), "email": email,
+                                           "password": password})
+
+    def post(self, path: str, data: dict | None = None, *, token_from: str = "/", **kwargs):
+        """POST with the CSRF token a page of ours would have put in the form."""
+        return self.client.post(path, data={"csrf_token": self.csrf(token_from), **(data or {})},
+                                **kwargs)
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(path, **kwargs)
+
+    def htmx(self, path: str, **headers):
+        """GET as htmx does it (HX-Request), with any other HX-* headers given."""
+        return self.client.get(path, headers={"HX-Request": "true", **headers})
+
+
+@pytest.fixture
+def web(client):
+    return Web(client)
+
+
+@pytest.fixture
+def logged_in(web, user):
+    """`web`, logged in as `user` (alice@example.com)."""
+    assert web.login().status_code == 302
+    return web

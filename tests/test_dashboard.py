@@ -1,79 +1,211 @@
-"""The dashboard pages that exist so far: login, the list, a check's page."""
+"""The checks list: login required, order, search, live refresh, title and favicon."""
 
 import re
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import sqlalchemy as sa
+from flask import template_rendered
 
 from conftest import make_user
+from webapp.extensions import db
+from webapp.models import Check, utcnow
+
+UUID = "00000000-0000-4000-8000-000000000000"
 
 
-def csrf_token(client, path="/login") -> str:
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+def new_check(api, name, **fields):
+    return api("post", "/checks/", json={"name": name, **fields}).get_json()["uuid"]
 
 
-def login(client, email="alice@example.com", password="correct horse", next_=""):
-    token = csrf_token(client)
-    url = "/login" + (f"?next={next_}" if next_ else "")
-    return client.post(url, data={"csrf_token": token, "email": email, "password": password})
+def row_order(html: str) -> list[str]:
+    return re.findall(r'class="check-name"[^>]*>([^<]+)<', html)
 
 
-@pytest.mark.parametrize("path", ["/", "/checks/00000000-0000-4000-8000-000000000000"])
-def test_pages_need_a_login(client, path):
+def live_fp(html: str) -> str:
+    """The fingerprint the list sends with its next refresh (hx-vals)."""
+    return re.search(r"""hx-vals='\{"fp": "([0-9a-f]+)"\}'""", html).group(1)
+
+
+def live_url(html: str) -> str:
+    return re.search(r'<section id="checks"[^>]*hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
+
+
+@pytest.mark.parametrize("path", [
+    "/", "/checks/live", "/checks/new", f"/checks/{UUID}", f"/checks/{UUID}/edit",
+    f"/checks/{UUID}/events", "/checks/cron-preview", "/settings/",
+])
+def test_it_sends_anonymous_visitors_to_the_login_page(client, path):
     r = client.get(path)
+    assert r.status_code == 302
+    assert r.headers["Location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("path", [
+    f"/checks/{UUID}/pause", f"/checks/{UUID}/resume", f"/checks/{UUID}/rotate",
+    f"/checks/{UUID}/delete", "/checks/new", "/settings/keys", "/settings/password",
+    "/settings/timezone", "/settings/keys/1/revoke",
+])
+def test_it_refuses_actions_without_a_login(web, path):
+    r = web.post(path, token_from="/login")
     assert r.status_code == 302 and r.headers["Location"].startswith("/login?next=")
 
 
-def test_login_without_a_csrf_token_is_refused(client, user):
-    r = client.post("/login", data={"email": "alice@example.com", "password": "correct horse"})
-    assert r.status_code == 400 and "CSRF token is missing" in r.get_data(as_text=True)
-    assert client.get("/").status_code == 302
+def test_a_refresh_after_the_session_ended_reloads_the_whole_page_to_log_in(web):
+    r = web.htmx("/checks/live?fp=x", **{"HX-Current-URL": "http://hb.test/?tags=prod"})
+    assert r.status_code == 200 and r.get_data() == b""
+    assert r.headers["HX-Redirect"] == "/login?next=%2F%3Ftags%3Dprod"
 
 
-def test_a_wrong_password_is_refused(client, user):
-    r = login(client, password="wrong")
-    assert "Wrong email or password." in r.get_data(as_text=True)
+def test_it_lists_down_checks_first_with_icon_and_word(logged_in, api):
+    fine, broken = new_check(api, "aaa-fine", tags="prod"), new_check(api, "zzz-broken")
+    new_check(api, "mmm-new", timeout=300)
+    logged_in.get(f"/api/push/{fine}")
+    logged_in.get(f"/api/push/{broken}?status=down&msg=disk-full")
+    html = logged_in.get("/").get_data(as_text=True)
+    assert row_order(html) == ["zzz-broken", "aaa-fine", "mmm-new"]
+    for word in ("down", "up", "new"):
+        assert re.search(rf'status-{word}"><svg class="icon"[^>]*>.*?</svg><span class="status-word">{word}</span>',
+                         html, re.S)
+    assert "every day" in html and "grace 1 hour" in html and "every 5 minutes" in html
+    assert "disk-full" in html
+    assert '<a class="chip"' in html and ">prod</a>" in html
 
 
-def test_login_returns_to_the_page_asked_for_but_never_off_site(client, user):
-    assert login(client, next_="/checks/x").headers["Location"] == "/checks/x"
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
-    assert login(client, next_="//evil.example/").headers["Location"] == "/"
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
-    assert login(client, next_="https://evil.example/").headers["Location"] == "/"
+def set_column(app, uuid, **values):
+    """Change a check's row directly (in an app context apart from the requests')."""
+    with app.app_context():
+        db.session.execute(sa.update(Check).where(Check.uuid == uuid).values(**values))
+        db.session.commit()
+        db.session.remove()
 
 
-def test_the_list_shows_checks_down_first(client, api):
-    for name in ("aaa-fine", "zzz-broken"):
-        uuid = api("post", "/checks/", json={"name": name, "tags": "prod"}).get_json()["uuid"]
-        client.get(f"/api/push/{uuid}" + ("?status=down" if name == "zzz-broken" else ""))
-    login(client)
-    html = client.get("/").get_data(as_text=True)
-    assert html.index("zzz-broken") < html.index("aaa-fine")
-    assert ">down<" in html and ">up<" in html and "every day, grace 1 hour" in html
+def test_it_sorts_by_name_and_by_last_ping(logged_in, api, app):
+    b, a, c = new_check(api, "b"), new_check(api, "a"), new_check(api, "c")
+    now = utcnow()
+    set_column(app, b, last_ping=now - timedelta(minutes=1))
+    set_column(app, c, last_ping=now - timedelta(minutes=30))
+    assert row_order(logged_in.get("/?sort=name").get_data(as_text=True)) == ["a", "b", "c"]
+    assert row_order(logged_in.get("/?sort=last_ping").get_data(as_text=True)) == ["b", "c", "a"]
+    # An unknown sort falls back to the default instead of failing.
+    assert logged_in.get("/?sort=evil").status_code == 200
 
 
-def test_a_check_page_shows_its_push_url_and_pings(client, api):
-    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
-    client.get(f"/api/push/{uuid}?msg=hello-there&value=7")
-    login(client)
-    html = client.get(f"/checks/{uuid}").get_data(as_text=True)
-    assert f"http://hb.test/api/push/{uuid}" in html and "hello-there" in html
+def test_it_shows_the_schedule_in_words(logged_in, api):
+    new_check(api, "daily", schedule="5 16 * * *", tz="Asia/Shanghai", grace_to_end_of_day=True)
+    new_check(api, "weekdays", schedule="0 9 * * 1-5", tz="Europe/Berlin")
+    html = logged_in.get("/").get_data(as_text=True)
+    assert "at 16:05 daily, Asia/Shanghai" in html
+    assert "alert if no ping by the end of that day" in html
+    assert "at 09:00 on Monday through Friday, Europe/Berlin" in html
 
 
-def test_another_users_check_page_is_a_404(app, client, api):
-    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
-    make_user(app, "mallory@example.com", "mallory-pass")
-    login(client, "mallory@example.com", "mallory-pass")
-    assert client.get(f"/checks/{uuid}").status_code == 404
+def test_tags_narrow_the_list_to_checks_carrying_all_of_them(logged_in, api):
+    new_check(api, "db-backup", tags="prod db")
+    new_check(api, "web", tags="prod web")
+    new_check(api, "staging-db", tags="staging db")
+    assert row_order(logged_in.get("/?tags=prod,db").get_data(as_text=True)) == ["db-backup"]
+    assert row_order(logged_in.get("/?tags=db").get_data(as_text=True)) == ["db-backup", "staging-db"]
+    # Free text matches names (and the start of tags).
+    assert row_order(logged_in.get("/?q=stag").get_data(as_text=True)) == ["staging-db"]
+    assert row_order(logged_in.get("/?tags=db&q=back").get_data(as_text=True)) == ["db-backup"]
+    html = logged_in.get("/?tags=prod,nothing").get_data(as_text=True)
+    assert row_order(html) == [] and "No check matches this search" in html
 
 
-def test_rotating_the_token_from_the_check_page(client, api):
-    old = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
-    login(client)
-    r = client.post(f"/checks/{old}/rotate", data={"csrf_token": csrf_token(client, f"/checks/{old}")})
-    new = r.headers["Location"].rsplit("/", 1)[1]
-    assert new != old
-    assert client.get(f"/api/push/{old}").status_code == 404
-    assert client.get(f"/api/push/{new}").status_code == 200
-    assert client.post(f"/checks/{new}/rotate").status_code == 400  # no CSRF token
+def test_the_search_box_puts_its_filter_in_the_address(logged_in, api):
+    new_check(api, "db-backup", tags="prod db")
+    new_check(api, "web", tags="prod web")
+    r = logged_in.htmx("/?search=prod,+db,+back&sort=name")
+    assert r.headers["HX-Replace-Url"] == "/?tags=prod%2Cdb&q=back&sort=name"
+    html = r.get_data(as_text=True)
+    assert "<html" not in html and row_order(html) == ["db-backup"]
+    # The refresh keeps asking for the same filter.
+    assert parse_qs(urlsplit(live_url(html)).query) == {"tags": ["prod,db"], "q": ["back"], "sort": ["name"]}
+    # Without JavaScript the box submits a plain GET: sent on to the same address.
+    r = logged_in.get("/?search=prod,+db")
+    assert r.status_code == 302 and r.headers["Location"] == "/?tags=prod%2Cdb"
+    assert 'value="prod, db"' in logged_in.get("/?tags=prod,db").get_data(as_text=True)
+
+
+def test_the_refresh_answers_204_while_nothing_changed(logged_in, api, app):
+    uuid = new_check(api, "backup", timeout=3600)
+    html = logged_in.get("/").get_data(as_text=True)
+    url, fp = live_url(html), live_fp(html)
+    rendered = []
+    with template_rendered.connected_to(lambda sender, template, context, **kw: rendered.append(template.name), app):
+        r = logged_in.htmx(f"{url}?fp={fp}")
+    assert r.status_code == 204 and r.get_data() == b""
+    assert rendered == []  # the answer came from the fingerprint, not from rendering the list
+    assert "HX-Request" in r.headers["Vary"]
+
+    logged_in.get(f"/api/push/{uuid}")
+    r = logged_in.htmx(f"{url}?fp={fp}")
+    assert r.status_code == 200 and "HX-Request" in r.headers["Vary"]
+    html = r.get_data(as_text=True)
+    assert 'status-up"' in html and live_fp(html) != fp
+    assert logged_in.htmx(f"{url}?fp={live_fp(html)}").status_code == 204
+
+
+def test_the_refresh_notices_a_check_turning_late_without_any_write(logged_in, api, app, monkeypatch):
+    uuid = new_check(api, "backup", timeout=3600)
+    logged_in.get(f"/api/push/{uuid}")
+    fp = live_fp(logged_in.get("/").get_data(as_text=True))
+    assert logged_in.htmx(f"/checks/live?fp={fp}").status_code == 204
+    # "late" is the clock passing next_ping, with no write to the row: move the clock.
+    import webapp.views.dashboard as dashboard
+
+    monkeypatch.setattr(dashboard, "utcnow", lambda: utcnow() + timedelta(seconds=3601))
+    r = logged_in.htmx(f"/checks/live?fp={fp}")
+    assert r.status_code == 200
+
+
+def test_the_refresh_notices_an_edit_made_elsewhere(logged_in, api):
+    uuid = new_check(api, "backup")
+    fp = live_fp(logged_in.get("/").get_data(as_text=True))
+    api("post", f"/checks/{uuid}", json={"name": "renamed", "tags": "new-tag"})
+    r = logged_in.htmx(f"/checks/live?fp={fp}")
+    assert r.status_code == 200 and "renamed" in r.get_data(as_text=True)
+
+
+def test_the_title_and_the_favicon_count_the_checks_down(logged_in, api):
+    for name in ("a", "b"):
+        logged_in.get(f"/api/push/{new_check(api, name)}?status=down")
+    new_check(api, "c")
+    html = logged_in.get("/").get_data(as_text=True)
+    assert "<title>(2 down) Checks · Heartbeats</title>" in html
+    assert 'href="/favicon.svg?down=2"' in html and 'data-down="2"' in html
+    # The refresh carries the title for htmx to put in the tab.
+    live = logged_in.htmx("/checks/live?fp=old").get_data(as_text=True)
+    assert re.match(r"\s*<title>\(2 down\) Checks · Heartbeats</title>", live)
+    svg = logged_in.get("/favicon.svg?down=2")
+    assert svg.mimetype == "image/svg+xml" and ">2</text>" in svg.get_data(as_text=True)
+    assert "<text" not in logged_in.get("/favicon.svg").get_data(as_text=True)
+    assert logged_in.get("/favicon.svg?down=nonsense").status_code == 200
+
+
+def test_the_empty_list_says_how_to_start(logged_in):
+    html = logged_in.get("/").get_data(as_text=True)
+    assert "No checks yet — create one" in html and 'href="/checks/new"' in html
+    assert "http://hb.test/api/push/&lt;token&gt;" in html  # the snippet, escaped
+
+
+def test_only_the_users_own_checks_are_listed(app, logged_in, api):
+    new_check(api, "mine")
+    _, other_key = make_user(app, "bob@example.com", "bob-password")
+    api("post", "/checks/", key=other_key, json={"name": "bobs"})
+    assert row_order(logged_in.get("/").get_data(as_text=True)) == ["mine"]
+
+
+def test_pages_carry_a_strict_content_security_policy(logged_in, api):
+    uuid = new_check(api, "backup", tags="prod")
+    for path in ("/", f"/checks/{uuid}", "/checks/new", "/settings/", f"/checks/{uuid}/edit"):
+        r = logged_in.get(path)
+        csp = r.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "style-src 'self'" in csp and "unsafe" not in csp
+        html = r.get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), path  # no inline script
+        assert not re.search(r"<style|\sstyle=", html), path  # no inline style
+        assert not re.search(r"\son[a-z]+=", html), path  # no inline event handler
+        assert "//cdn" not in html and "https://" not in html.split("<body")[0]

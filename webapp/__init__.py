@@ -46,6 +46,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from . import cli, errors
     from .views import api, api_channels, api_log, auth, dashboard, hc_ping, legacy, push  # noqa: F401
+    from . import security, timefmt
+    from .schedule_text import grace_words, schedule_words
+    from .views import checks, settings
 
     app.register_blueprint(push.bp)
     app.register_blueprint(hc_ping.bp)
@@ -53,6 +56,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(checks.bp)
+    app.register_blueprint(settings.bp)
     # Machines authenticate by secret URL or API key, not by a browser session.
     for machine_bp in (push.bp, hc_ping.bp, legacy.bp, api.bp):
         csrf.exempt(machine_bp)
@@ -60,6 +65,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.init_app(app)
 
     app.add_template_filter(localtime)
+    timefmt.init_app(app)
+    security.init_app(app)
+    app.add_template_global(schedule_words)
+    app.add_template_global(grace_words)
     return app
 
 

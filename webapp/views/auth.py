@@ -1,17 +1,18 @@
-"""Logging in and out."""
+"""Logging in and out, and signing up when REGISTRATION_OPEN allows it."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_htmx.responses import HTMXResponseClientRedirect
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired
+from flask_login.utils import login_url
 
-from ..extensions import db, login_manager
+from ..extensions import db, htmx, login_manager
+from ..forms import LoginForm, SignupForm
 from ..models import User
 
 bp = Blueprint("auth", __name__)
@@ -22,10 +23,19 @@ def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id))
 
 
-class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired()])
-    password = PasswordField("Password", validators=[DataRequired()])
-    remember = BooleanField("Keep me logged in")
+@login_manager.unauthorized_handler
+def unauthorized():
+    """To the login page, and back here after it.
+
+    An htmx request (the list's refresh after the session ended) gets a
+    client-side redirect of the whole page; a plain redirect would be followed
+    by htmx and the login form swapped into the middle of the list.
+    """
+    if htmx:
+        here = urlsplit(htmx.current_url or "")
+        back = here.path + (f"?{here.query}" if here.query else "")
+        return HTMXResponseClientRedirect(login_url("auth.login", next_url=safe_next(back)))
+    return redirect(login_url("auth.login", next_url=request.full_path.rstrip("?")))
 
 
 def safe_next(target: str | None) -> str:
@@ -38,12 +48,17 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def registration_open() -> bool:
+    return bool(current_app.config.get("REGISTRATION_OPEN"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """The login form."""
     if current_user.is_authenticated:
-        return redirect(url_for("dashboard.index"))
+        return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = db.session.scalar(sa.select(User).where(User.email == email))
@@ -51,7 +66,35 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
         flash("Wrong email or password.", "error")
-    return render_template("auth/login.html", form=form)
+        status = 401
+    elif form.is_submitted():
+        status = 400
+    return render_template("auth/login.html", form=form,
+                           registration_open=registration_open()), status
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    """Make an account (only when REGISTRATION_OPEN is set; otherwise there is no such page)."""
+    if not registration_open():
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if db.session.scalar(sa.select(User.id).where(User.email == email)):
+            form.email.errors.append("An account with this email exists already: log in instead.")
+        else:
+            user = User(email=email, timezone=form.timezone.data or "UTC")
+            user.set_password(form.password.data)
+            db.session.add(user)
+            db.session.commit()
+            login_user(user)
+            flash("Welcome! Create your first check below.", "info")
+            return redirect(url_for("dashboard.index"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/signup.html", form=form), status
 
 
 @bp.post("/logout")
@@ -59,4 +102,5 @@ def login():
 def logout():
     """Log out (a POST, so no link or image can do it for you)."""
     logout_user()
+    flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))

@@ -1,60 +1,90 @@
-"""The dashboard: the list of checks and each check's page."""
+"""The checks list: the home page, its search box and its live refresh."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_htmx import make_response as htmx_response
 from flask_login import current_user, login_required
 
-from ..extensions import db
-from ..models import Check, Flip, Ping
-from ..schedules import describe
+from ..check_list import SORTS, ListFilter, fingerprint, sort_checks, user_checks
+from ..extensions import htmx
+from ..models import utcnow
+from ..snippets import push_snippets
 from ..urls import base_url
 
 bp = Blueprint("dashboard", __name__)
 
-# Down first: the checks that need someone come before those that do not.
-STATUS_ORDER = {"down": 0, "late": 1, "started": 2, "up": 3, "new": 4, "paused": 5}
+# How often the list asks whether anything changed, in seconds.
+REFRESH_SECONDS = 5
 
 
-def get_own_check(uuid: str) -> Check:
-    """The user's check, or 404 — whether it is missing or someone else's."""
-    return db.first_or_404(
-        sa.select(Check).where(Check.uuid == uuid, Check.user_id == current_user.id)
-    )
+def list_context() -> dict:
+    """Everything the list partial needs; the page, the search and the refresh share it."""
+    now = utcnow()
+    # The fingerprint is taken before the rows are read: a ping landing in
+    # between then makes the page newer than its fingerprint (the next refresh
+    # renders once more), never older (which would hide the ping until the next
+    # change).
+    fp = fingerprint(current_user.id, current_user.timezone, now)
+    every = user_checks(current_user.id)
+    known_tags = sorted({t for c in every for t in c.tag_list}, key=str.lower)
+    flt = ListFilter.from_args(request.args, set(known_tags))
+    statuses = {c.id: c.get_status(now) for c in every}
+    return {
+        "checks": sort_checks([c for c in every if flt.matches(c)], flt.sort, now),
+        "statuses": statuses,
+        "n_total": len(every),
+        "n_down": sum(1 for s in statuses.values() if s == "down"),
+        "known_tags": known_tags,
+        "flt": flt,
+        "now": now,
+        "fp": fp,
+        "refresh": REFRESH_SECONDS,
+        "sorts": SORTS,
+        "base": base_url(),
+        # The empty list shows how a job reports in; nobody needs it after that.
+        "snippets": [] if every else push_snippets(f"{base_url()}/api/push/<token>"),
+    }
 
 
 @bp.get("/")
 @login_required
 def index():
-    """Every check of the user, the ones in trouble first."""
-    rows = db.session.scalars(sa.select(Check).where(Check.user_id == current_user.id)).all()
-    rows.sort(key=lambda c: (STATUS_ORDER.get(c.get_status(), 9), c.name.lower()))
-    return render_template("dashboard/index.html", checks=rows, describe=describe,
-                           base=base_url())
+    """Every check of the user, the ones in trouble first, narrowed by the search box."""
+    ctx = list_context()
+    canonical = url_for("dashboard.index") + ctx["flt"].query_string()
+    if htmx and not htmx.boosted:
+        # The search box or the sort control: the list alone, and the address
+        # rewritten to the canonical ?tags=&q= form so it can be shared.
+        body = render_template("dashboard/partials/_live.html", **ctx)
+        return htmx_response(body, replace_url=canonical)
+    if "search" in request.args:
+        return redirect(canonical)  # the box submitted without JavaScript
+    return render_template("dashboard/index.html", **ctx)
 
 
-@bp.get("/checks/<uuid>")
+@bp.get("/checks/live")
 @login_required
-def check_page(uuid: str):
-    """One check: its push URL, schedule, recent pings and state changes."""
-    check = get_own_check(uuid)
-    pings = db.session.scalars(
-        sa.select(Ping).where(Ping.check_id == check.id).order_by(Ping.n.desc()).limit(50)
-    ).all()
-    flips = db.session.scalars(
-        sa.select(Flip).where(Flip.check_id == check.id).order_by(Flip.id.desc()).limit(20)
-    ).all()
-    return render_template("dashboard/check.html", check=check, pings=pings, flips=flips,
-                           describe=describe, base=base_url())
+def live():
+    """The list again, or 204 when nothing it shows changed since the browser's copy."""
+    if request.args.get("fp") == fingerprint(current_user.id, current_user.timezone, utcnow()):
+        return no_change()
+    body = render_template("dashboard/partials/_live.html", **list_context())
+    return Response(body, headers={"Cache-Control": "no-store"})
 
 
-@bp.post("/checks/<uuid>/rotate")
-@login_required
-def rotate_token(uuid: str):
-    """Replace the check's secret token; the old URLs answer 404 from now on."""
-    check = get_own_check(uuid)
-    check.rotate_token()
-    db.session.commit()
-    flash("New token made: update your jobs with the new push URL.", "info")
-    return redirect(url_for("dashboard.check_page", uuid=check.uuid))
+def no_change() -> Response:
+    # htmx leaves the page alone on a 204.
+    return Response(status=204, headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/favicon.svg")
+def favicon():
+    """The tab icon: a heart, red with the number of checks down when there are any."""
+    try:
+        down = max(0, min(int(request.args.get("down", 0)), 99))
+    except ValueError:
+        down = 0
+    svg = render_template("favicon.svg", down=down)
+    return Response(svg, mimetype="image/svg+xml",
+                    headers={"Cache-Control": "public, max-age=86400"})

@@ -1,0 +1,260 @@
+"""A check's pages: the add/edit form, the details page and the actions on it."""
+
+import html as html_lib
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from conftest import make_user
+from webapp.extensions import db
+from webapp.models import Check, Flip
+
+NAME_ONLY = {"name": "nightly-backup", "kind": "interval", "every": "1", "every_unit": "days",
+             "grace": "1", "grace_unit": "hours", "tz": "UTC", "deadline": "end_of_day"}
+
+
+def form(**changes) -> dict:
+    return {**NAME_ONLY, **changes}
+
+
+def create(web, **changes):
+    return web.post("/checks/new", form(**changes), token_from="/checks/new")
+
+
+def read(app, statement):
+    """Run a query in an app context of its own, apart from the requests' sessions."""
+    with app.app_context():
+        result = db.session.execute(statement).all()
+        db.session.remove()
+    return result
+
+
+def the_check(app, name="nightly-backup") -> Check | None:
+    rows = read(app, sa.select(Check).where(Check.name == name))
+    return rows[0][0] if rows else None
+
+
+def field_error(html: str, field_id: str) -> str:
+    """The message shown next to one field (and tied to it by aria-describedby)."""
+    m = re.search(rf'<p class="error" id="{field_id}-error">([^<]+)</p>', html)
+    assert m, f"no error shown for {field_id}"
+    assert re.search(rf'id="{field_id}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field_id}"', html)
+    return html_lib.unescape(m.group(1))
+
+
+def test_a_name_alone_makes_a_daily_check_with_an_hour_of_grace(logged_in, app):
+    r = logged_in.post("/checks/new", {"name": "nightly-backup"}, token_from="/checks/new")
+    check = the_check(app)
+    assert r.status_code == 302 and r.headers["Location"] == f"/checks/{check.uuid}"
+    assert (check.kind, check.timeout, check.grace, check.status) == ("simple", 86400, 3600, "new")
+    assert check.slug == "nightly-backup"
+
+
+def test_the_new_check_form_starts_with_those_defaults(logged_in):
+    html = logged_in.get("/checks/new").get_data(as_text=True)
+    assert re.search(r'id="every"[^>]*value="1"', html)
+    assert re.search(r'<option selected value="days">|<option value="days" selected>', html)
+    assert re.search(r'<option selected value="hours">|<option value="hours" selected>', html)
+    assert 'data-browser-tz="1"' in html  # app.js picks the browser's zone
+    for label in ("Name", "Tags", "Description", "Every", "Interval unit", "At", "Cron expression",
+                  "Timezone", "Grace", "Grace unit"):
+        assert re.search(rf'<label for="[a-z_]+">{label}</label>', html), label
+
+
+def test_it_creates_an_interval_check_with_tags_and_description(logged_in, app):
+    create(logged_in, tags="prod, db", desc="Dumps the database", every="5", every_unit="minutes",
+           grace="90", grace_unit="seconds")
+    check = the_check(app)
+    assert (check.tags, check.desc, check.timeout, check.grace) == ("prod db", "Dumps the database", 300, 90)
+
+
+def test_daily_at_a_time_alerts_at_the_end_of_that_day(logged_in, app):
+    create(logged_in, kind="daily", at="16:05", deadline="end_of_day", tz="Asia/Shanghai")
+    check = the_check(app)
+    assert (check.kind, check.schedule, check.tz, check.grace_to_end_of_day) == (
+        "cron", "5 16 * * *", "Asia/Shanghai", True)
+
+
+def test_daily_at_a_time_with_a_chosen_deadline(logged_in, app):
+    create(logged_in, kind="daily", at="16:05", deadline="by", deadline_at="18:00", tz="Europe/Berlin")
+    check = the_check(app)
+    assert (check.schedule, check.grace, check.grace_to_end_of_day) == ("5 16 * * *", 6900, False)
+
+
+def test_a_cron_schedule_in_a_timezone(logged_in, app):
+    create(logged_in, kind="cron", cron="  0   9 * * 1-5 ", tz="Europe/Berlin", grace="2", grace_unit="hours")
+    check = the_check(app)
+    assert (check.kind, check.schedule, check.tz, check.grace) == ("cron", "0 9 * * 1-5", "Europe/Berlin", 7200)
+
+
+@pytest.mark.parametrize("changes, field_id, message", [
+    ({"name": ""}, "name", "Give the check a name."),
+    ({"name": "x" * 101}, "name", "Field cannot be longer than 100 characters."),
+    ({"every": "0"}, "every", "The interval must be between 1 second and 365 days."),
+    ({"every": "400", "every_unit": "days"}, "every", "The interval must be between 1 second and 365 days."),
+    ({"every": "soon"}, "every", "Not a valid integer value."),
+    ({"every": ""}, "every", "Not a valid integer value."),
+    ({"grace": "1.5"}, "grace", "Not a valid integer value."),
+    ({"every_unit": "fortnights"}, "every_unit", "Not a valid choice."),
+    ({"grace": "-1"}, "grace", "Grace must be between 1 second and 365 days."),
+    ({"kind": "daily", "at": ""}, "at", "Give a time of day, like 16:05."),
+    ({"kind": "daily", "at": "25:99"}, "at", "Not a valid time value."),
+    ({"kind": "daily", "at": "16:05", "deadline": "by", "deadline_at": "09:00"}, "deadline_at",
+     "Pick a time after 16:05 the same day, or the end of the day."),
+    ({"kind": "daily", "at": "16:05", "deadline": "by", "deadline_at": ""}, "deadline_at",
+     "Give the time by which the ping must arrive."),
+    ({"kind": "cron", "cron": "61 * * * *"}, "cron", "Invalid cron expression '61 * * * *'"),
+    ({"kind": "cron", "cron": "* * *"}, "cron", "Invalid cron expression"),
+    ({"kind": "cron", "tz": "Mars/Olympus"}, "tz", "Unknown timezone 'Mars/Olympus'"),
+])
+def test_it_shows_what_is_wrong_next_to_the_field_and_keeps_the_input(logged_in, app, changes, field_id, message):
+    r = create(logged_in, tags="keep-me", **changes)
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert field_error(html, field_id).startswith(message)
+    assert 'value="keep-me"' in html  # nothing typed is lost
+    assert read(app, sa.select(sa.func.count(Check.id))) == [(0,)]
+
+
+def test_an_unknown_kind_of_schedule_is_refused(logged_in, app):
+    r = create(logged_in, kind="hourly")
+    assert r.status_code == 422 and "Not a valid choice" in r.get_data(as_text=True)
+
+
+def test_the_form_without_a_csrf_token_is_refused(logged_in, app):
+    r = logged_in.client.post("/checks/new", data=form())
+    assert r.status_code == 400 and "CSRF token is missing" in r.get_data(as_text=True)
+    assert the_check(app) is None
+
+
+def test_editing_shows_the_schedule_as_it_was_entered(logged_in, api):
+    uuid = api("post", "/checks/", json={"name": "export", "schedule": "5 16 * * *", "tz": "Asia/Shanghai",
+                                         "grace": 6900}).get_json()["uuid"]
+    html = logged_in.get(f"/checks/{uuid}/edit").get_data(as_text=True)
+    assert re.search(r'checked[^>]*value="daily"|value="daily"[^>]*checked', html)
+    assert 'value="16:05"' in html and 'value="18:00"' in html
+    assert re.search(r'checked[^>]*value="by"|value="by"[^>]*checked', html)
+
+
+def test_a_daily_deadline_past_midnight_is_edited_as_cron(logged_in, api):
+    uuid = api("post", "/checks/", json={"name": "late-job", "schedule": "0 23 * * *",
+                                         "grace": 7200}).get_json()["uuid"]
+    html = logged_in.get(f"/checks/{uuid}/edit").get_data(as_text=True)
+    assert re.search(r'checked[^>]*value="cron"|value="cron"[^>]*checked', html)
+    assert 'value="0 23 * * *"' in html
+
+
+def test_saving_an_edit_keeps_the_deadlines_consistent(logged_in, api, app):
+    uuid = api("post", "/checks/", json={"name": "backup", "timeout": 3600}).get_json()["uuid"]
+    logged_in.get(f"/api/push/{uuid}")
+    r = logged_in.post(f"/checks/{uuid}/edit", form(name="backup", every="2", every_unit="hours"),
+                       token_from=f"/checks/{uuid}/edit")
+    assert r.status_code == 302
+    check = the_check(app, "backup")
+    assert check.timeout == 7200
+    assert (check.next_ping - check.last_ping).total_seconds() == 7200
+
+
+def test_another_users_check_is_a_404_everywhere(app, logged_in, api):
+    _, bobs_key = make_user(app, "bob@example.com", "bob-password")
+    uuid = api("post", "/checks/", key=bobs_key, json={"name": "bobs"}).get_json()["uuid"]
+    for path in (f"/checks/{uuid}", f"/checks/{uuid}/edit", f"/checks/{uuid}/events"):
+        assert logged_in.get(path).status_code == 404, path
+    for action in ("pause", "resume", "rotate", "delete", "edit"):
+        r = logged_in.post(f"/checks/{uuid}/{action}", {"confirmed": "yes"})
+        assert r.status_code == 404, action
+    assert api("get", f"/checks/{uuid}", key=bobs_key).get_json()["name"] == "bobs"
+
+
+def test_the_details_page_shows_push_urls_and_snippets(logged_in, api):
+    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+    html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
+    url = f"http://hb.test/api/push/{uuid}"
+    assert f'<code id="url-push" class="copy-text">{url}</code>' in html
+    assert 'data-copy="url-push"' in html
+    for snippet in (f"curl -fsS -m 10 --retry 5 -o /dev/null &#34;{url}&#34;",
+                    f"requests.post(&#34;{url}&#34;",
+                    f"await fetch(&#34;{url}?status=up&amp;msg=OK&#34;",
+                    "30 2 * * *  /opt/backup.sh &amp;&amp; curl",
+                    f"{url}?status=down&amp;msg=backup-failed"):
+        assert snippet in html, snippet
+
+
+def test_the_event_log_lists_pings_and_changes_newest_first_a_page_at_a_time(logged_in, api):
+    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+    for n in range(1, 31):
+        logged_in.get(f"/api/push/{uuid}?msg=run-{n}&value={n}", headers={"User-Agent": "cron-agent/1.0"})
+    html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
+    log = html[html.index('id="event-log"'):]
+    assert log.index("run-30") < log.index("run-29") and "run-6<" in log and "run-5<" not in log
+    assert "cron-agent/1.0" in log and "Page 1 of 2 · 31 events" in log
+    older = logged_in.htmx(f"/checks/{uuid}/events?page=2").get_data(as_text=True)
+    assert older.startswith('\n<div id="event-log"') or older.lstrip().startswith('<div id="event-log"')
+    assert "run-5<" in older and "run-1<" in older and "run-6<" not in older
+    # The first ping changed the state: logged, and listed above the ping that caused it.
+    assert older.index("status-new") < older.index("run-1<")
+    # Without htmx the pager link goes to the page itself.
+    assert logged_in.get(f"/checks/{uuid}/events?page=2").headers["Location"].endswith("page=2#events")
+    assert logged_in.get(f"/checks/{uuid}?page=99").status_code == 200  # clamped to the last page
+    assert logged_in.get(f"/checks/{uuid}?page=x").status_code == 200
+
+
+def test_values_are_drawn_as_a_chart(logged_in, api):
+    uuid = api("post", "/checks/", json={"name": "lag"}).get_json()["uuid"]
+    assert "<polyline" not in logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
+    for value in (1, 5, 3):
+        logged_in.get(f"/api/push/{uuid}?value={value}")
+    html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
+    assert '<polyline class="line"' in html and html.count('<circle class="dot"') == 3
+    assert ">5</text>" in html and ">1</text>" in html  # the axis runs from the lowest to the highest
+
+
+def test_pause_and_resume_log_who_did_it(logged_in, api, app):
+    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+    logged_in.get(f"/api/push/{uuid}")
+    r = logged_in.post(f"/checks/{uuid}/pause", token_from=f"/checks/{uuid}")
+    assert r.status_code == 302
+    check = the_check(app, "backup")
+    assert (check.status, check.next_ping, check.alert_after) == ("paused", None, None)
+    assert "Resume</button>" in logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
+    logged_in.post(f"/checks/{uuid}/pause", token_from=f"/checks/{uuid}")  # twice: no second flip
+    logged_in.post(f"/checks/{uuid}/resume", token_from=f"/checks/{uuid}")
+    assert the_check(app, "backup").status == "new"
+    flips = read(app, sa.select(Flip.old_status, Flip.new_status, Flip.actor).order_by(Flip.id))
+    assert [tuple(f) for f in flips] == [("new", "up", "ping"),
+                                         ("up", "paused", "user:alice@example.com"),
+                                         ("paused", "new", "user:alice@example.com")]
+
+
+def test_rotating_the_token_asks_first_then_retires_the_old_urls(logged_in, api):
+    old = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+    r = logged_in.post(f"/checks/{old}/rotate", token_from=f"/checks/{old}")
+    assert r.status_code == 200 and 'name="confirmed" value="yes"' in r.get_data(as_text=True)
+    assert logged_in.get(f"/api/push/{old}").status_code == 200  # nothing happened yet
+    r = logged_in.post(f"/checks/{old}/rotate", {"confirmed": "yes"}, token_from=f"/checks/{old}")
+    new = r.headers["Location"].rsplit("/", 1)[1]
+    assert new != old
+    assert logged_in.get(f"/api/push/{old}").status_code == 404
+    assert logged_in.get(f"/api/push/{new}").status_code == 200
+    assert logged_in.client.post(f"/checks/{new}/rotate", data={"confirmed": "yes"}).status_code == 400
+
+
+def test_deleting_asks_first_then_removes_the_check_and_its_history(logged_in, api, app):
+    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+    logged_in.get(f"/api/push/{uuid}")
+    r = logged_in.post(f"/checks/{uuid}/delete", token_from=f"/checks/{uuid}")
+    assert "cannot be undone" in r.get_data(as_text=True) and the_check(app, "backup") is not None
+    r = logged_in.post(f"/checks/{uuid}/delete", {"confirmed": "yes"}, token_from=f"/checks/{uuid}")
+    assert r.headers["Location"] == "/"
+    assert the_check(app, "backup") is None and read(app, sa.select(sa.func.count(Flip.id))) == [(0,)]
+    assert logged_in.get(f"/checks/{uuid}").status_code == 404
+
+
+def test_the_cron_preview_explains_an_expression(logged_in):
+    html = logged_in.htmx("/checks/cron-preview?cron=5+16+*+*+*&tz=Asia/Shanghai").get_data(as_text=True)
+    assert "At 16:05 every day" in html and "next at" in html and "CST" in html
+    html = logged_in.htmx("/checks/cron-preview?cron=99+*+*+*+*&tz=UTC").get_data(as_text=True)
+    assert "invalid cron expression" in html
+    html = logged_in.htmx("/checks/cron-preview?cron=*+*+*+*+*&tz=Nowhere").get_data(as_text=True)
+    assert "unknown timezone" in html

@@ -1,0 +1,74 @@
+"""A check's event log: its pings and its state changes, newest first, a page at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from .extensions import db
+from .models import Flip, Ping
+
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class Event:
+    created: datetime
+    ping: Ping | None = None
+    flip: Flip | None = None
+
+    @property
+    def sort_key(self):
+        # A ping and the flip it caused share one timestamp; the flip is the
+        # consequence, so newest-first lists it above its ping.
+        return (self.created, 1 if self.flip else 0, self.flip.id if self.flip else self.ping.n)
+
+
+@dataclass(frozen=True)
+class EventPage:
+    events: list[Event]
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_newer(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_older(self) -> bool:
+        return self.page < self.pages
+
+
+def event_page(check_id: int, page: int, per_page: int = PER_PAGE) -> EventPage:
+    """Page `page` (from 1) of the merged log.
+
+    Both tables are read newest first up to the end of the page and merged. A
+    check keeps at most PING_RETENTION pings, so even the last page reads a
+    bounded number of rows.
+    """
+    n_pings = db.session.scalar(sa.select(sa.func.count()).where(Ping.check_id == check_id))
+    n_flips = db.session.scalar(sa.select(sa.func.count()).where(Flip.check_id == check_id))
+    total = n_pings + n_flips
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    upto = page * per_page
+    pings = db.session.scalars(sa.select(Ping).where(Ping.check_id == check_id)
+                               .order_by(Ping.n.desc()).limit(upto))
+    flips = db.session.scalars(sa.select(Flip).where(Flip.check_id == check_id)
+                               .order_by(Flip.created.desc(), Flip.id.desc()).limit(upto))
+    merged = [Event(p.created, ping=p) for p in pings] + [Event(f.created, flip=f) for f in flips]
+    merged.sort(key=lambda e: e.sort_key, reverse=True)
+    return EventPage(merged[upto - per_page:upto], page, pages, total)
+
+
+def value_points(check_id: int, limit: int = 100) -> list[tuple[datetime, float]]:
+    """The most recent pings that carried a value, oldest first, for the chart."""
+    rows = db.session.execute(
+        sa.select(Ping.created, Ping.value)
+        .where(Ping.check_id == check_id, Ping.value.is_not(None))
+        .order_by(Ping.n.desc()).limit(limit)
+    ).all()
+    return [(r.created, r.value) for r in reversed(rows)]

@@ -1,0 +1,226 @@
+"""The dashboard's forms. Every one carries a CSRF token (Flask-WTF).
+
+The check form speaks in the words people use ("every 5 minutes", "daily at
+16:05") and turns them into the fields `check_fields.parse_fields` validates
+for the API too, so a check made in a browser obeys the same rules.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, EmailField, IntegerField, PasswordField, RadioField,
+                     SelectField, StringField, TextAreaField, TimeField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+
+from .schedule_text import daily_cron, daily_time
+from .schedules import MAX_SECONDS, cron_error, tz_error
+
+UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+UNIT_CHOICES = [SelectChoice(k) for k in UNITS]
+MIN_PASSWORD = 8
+
+
+@lru_cache(maxsize=1)
+def timezone_choices() -> list[SelectChoice]:
+    """IANA names grouped by region, as a long list is easier to scan that way."""
+    # The "posix/" and "right/" copies are the same zones under other names.
+    names = sorted(z for z in available_timezones() if not z.startswith(("posix", "right")))
+    return [SelectChoice(z, z.replace("_", " "), optgroup=z.split("/")[0] if "/" in z else "Other")
+            for z in names]
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def split_seconds(seconds: int) -> tuple[int, str]:
+    """86400 -> (1, "days"): the largest unit that divides evenly, for the form."""
+    for unit in ("days", "hours", "minutes"):
+        if seconds % UNITS[unit] == 0:
+            return seconds // UNITS[unit], unit
+    return seconds, "seconds"
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", filters=[strip],
+                       validators=[DataRequired("Enter your email address.")])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    remember = BooleanField("Keep me logged in")
+
+
+class SignupForm(FlaskForm):
+    email = EmailField("Email", filters=[strip], validators=[
+        DataRequired("Enter your email address."),
+        # Deliverability is not ours to judge; a typo like a missing @ is.
+        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="That does not look like an email address."),
+        Length(max=254)])
+    password = PasswordField("Password", validators=[
+        DataRequired("Choose a password."),
+        Length(min=MIN_PASSWORD, max=200, message=f"Use at least {MIN_PASSWORD} characters.")])
+    confirm = PasswordField("Repeat the password", validators=[
+        EqualTo("password", "The two passwords differ.")])
+    timezone = SelectField("Timezone", choices=timezone_choices, default="UTC",
+                           validate_choice=False)
+
+    def validate_timezone(self, field):
+        if tz_error(field.data or ""):
+            field.data = "UTC"  # filled in by the browser; not worth refusing a sign-up for
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+    new = PasswordField("New password", validators=[
+        DataRequired("Choose a new password."),
+        Length(min=MIN_PASSWORD, max=200, message=f"Use at least {MIN_PASSWORD} characters.")])
+    confirm = PasswordField("Repeat the new password", validators=[
+        EqualTo("new", "The two passwords differ.")])
+
+
+class TimezoneForm(FlaskForm):
+    timezone = SelectField("Show times in", choices=timezone_choices, validate_choice=False)
+
+    def validate_timezone(self, field):
+        if err := tz_error(field.data or ""):
+            raise ValidationError(err[0].upper() + err[1:] + ".")
+
+
+class ApiKeyForm(FlaskForm):
+    label = StringField("Label", filters=[strip], validators=[
+        DataRequired("Give the key a label, e.g. the host that uses it."), Length(max=100)])
+
+
+class CheckForm(FlaskForm):
+    name = StringField("Name", filters=[strip], validators=[DataRequired("Give the check a name."),
+                                           Length(max=100)])
+    tags = StringField("Tags", validators=[Length(max=500)],
+                       description="Separated by spaces or commas, e.g. prod db")
+    desc = TextAreaField("Description", validators=[Length(max=10_000)])
+
+    kind = RadioField("Schedule", default="interval", choices=[
+        SelectChoice("interval", "Every…"), SelectChoice("daily", "Daily at a fixed time"),
+        SelectChoice("cron", "Cron expression")])
+    every = IntegerField("Every", default=1)
+    every_unit = SelectField("Interval unit", choices=UNIT_CHOICES, default="days")
+    at = TimeField("At", default=None)
+    deadline = RadioField("Alert if no ping", default="end_of_day", choices=[
+        SelectChoice("end_of_day", "by the end of that day"), SelectChoice("by", "by a chosen time")])
+    deadline_at = TimeField("Deadline")
+    cron = StringField("Cron expression", default="0 * * * *",
+                       description="minute hour day-of-month month day-of-week")
+    tz = SelectField("Timezone", choices=timezone_choices, default="UTC", validate_choice=False)
+    grace = IntegerField("Grace", default=1)
+    grace_unit = SelectField("Grace unit", choices=UNIT_CHOICES, default="hours")
+
+    # Which fields each kind of schedule uses; the others may hold anything
+    # (the browser leaves them out, or keeps what was typed before a switch).
+    USES = {"interval": {"every", "every_unit", "grace", "grace_unit"},
+            "daily": {"at", "deadline", "deadline_at", "tz"},
+            "cron": {"cron", "tz", "grace", "grace_unit"}}
+    SCHEDULE_FIELDS = set().union(*USES.values())
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        unused = self.SCHEDULE_FIELDS - self.USES.get(self.kind.data, set())
+        if self.kind.data != "daily" or self.deadline.data != "by":
+            unused.add("deadline_at")
+        for name in unused:
+            self[name].errors = []
+        self._errors = None  # recomputed from the fields on next access
+        return not any(field.errors for field in self)
+
+    def validate_every(self, field):
+        self._check_seconds(field, self.every_unit.data, "The interval")
+
+    def validate_grace(self, field):
+        self._check_seconds(field, self.grace_unit.data, "Grace")
+
+    def validate_at(self, field):
+        if field.data is None and not (field.raw_data and field.raw_data[0].strip()):
+            field.errors[:] = []  # "Not a valid time value." says less than this
+            raise ValidationError("Give a time of day, like 16:05.")
+
+    def validate_deadline_at(self, field):
+        if self.at.data is None:
+            return
+        if field.data is None:
+            if not (field.raw_data and field.raw_data[0].strip()):
+                field.errors[:] = []
+                raise ValidationError("Give the time by which the ping must arrive.")
+            return
+        if self.daily_grace() <= 0:
+            raise ValidationError(f"Pick a time after {self.at.data:%H:%M} the same day, "
+                                  "or the end of the day.")
+
+    def validate_cron(self, field):
+        field.data = " ".join((field.data or "").split())
+        if err := cron_error(field.data):
+            raise ValidationError(err[0].upper() + err[1:] + ".")
+
+    def validate_tz(self, field):
+        if err := tz_error(field.data or ""):
+            raise ValidationError(err[0].upper() + err[1:] + ".")
+
+    def validate_kind(self, field):
+        if field.data not in ("interval", "daily", "cron"):
+            raise ValidationError("Choose one of the three kinds of schedule.")
+
+    def _check_seconds(self, field, unit: str, what: str) -> None:
+        if field.data is None:
+            if not field.errors:  # else WTForms said "Not a valid integer value." already
+                raise ValidationError(f"{what} must be a whole number.")
+            return
+        seconds = field.data * UNITS.get(unit, 1)
+        if not 1 <= seconds <= MAX_SECONDS:
+            raise ValidationError(f"{what} must be between 1 second and 365 days.")
+
+    def daily_grace(self) -> int:
+        at, by = self.at.data, self.deadline_at.data
+        return (by.hour * 3600 + by.minute * 60) - (at.hour * 3600 + at.minute * 60)
+
+    def api_fields(self) -> dict:
+        """The form, as the fields `check_fields.parse_fields` understands."""
+        out = {"name": self.name.data.strip(), "tags": self.tags.data or "",
+               "desc": self.desc.data or "", "grace_to_end_of_day": False}
+        if self.kind.data == "interval":
+            out["timeout"] = self.every.data * UNITS[self.every_unit.data]
+            out["grace"] = self.grace.data * UNITS[self.grace_unit.data]
+        elif self.kind.data == "daily":
+            out["schedule"] = daily_cron(self.at.data.hour, self.at.data.minute)
+            out["tz"] = self.tz.data
+            if self.deadline.data == "end_of_day":
+                out["grace_to_end_of_day"] = True
+            else:
+                out["grace"] = self.daily_grace()
+        else:
+            out["schedule"], out["tz"] = self.cron.data, self.tz.data
+            out["grace"] = self.grace.data * UNITS[self.grace_unit.data]
+        return out
+
+    def fill_from(self, check) -> None:
+        """Pre-fill the form with a check's fields (the edit page)."""
+        from datetime import time
+
+        self.name.data, self.tags.data, self.desc.data = check.name, check.tags, check.desc
+        self.tz.data = check.tz
+        self.grace.data, self.grace_unit.data = split_seconds(check.grace)
+        self.every.data, self.every_unit.data = split_seconds(check.timeout)
+        self.cron.data = check.schedule
+        if check.kind != "cron":
+            self.kind.data = "interval"
+            return
+        at = daily_time(check.schedule)
+        end = at and (at[0] * 3600 + at[1] * 60 + check.grace)
+        if at and (check.grace_to_end_of_day or (end < 86400 and check.grace % 60 == 0)):
+            self.kind.data = "daily"
+            self.at.data = time(*at)
+            if check.grace_to_end_of_day:
+                self.deadline.data = "end_of_day"
+            else:
+                self.deadline.data = "by"
+                self.deadline_at.data = time(end // 3600, end % 3600 // 60)
+        else:
+            self.kind.data = "cron"  # includes a daily time whose deadline passes midnight

@@ -1,0 +1,176 @@
+"""One check's pages: create and edit, details, and the actions on it."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import checks as check_actions
+from ..chart import value_chart
+from ..check_fields import FieldError, apply_fields, parse_fields
+from ..event_log import event_page, value_points
+from ..extensions import db, htmx
+from ..forms import CheckForm
+from ..models import Check, utcnow
+from ..schedule_text import explain_cron
+from ..schedules import Schedule, cron_error, next_expected, tz_error
+from ..snippets import push_forms, push_snippets
+from ..urls import push_url
+
+bp = Blueprint("checks", __name__, url_prefix="/checks")
+
+
+def get_own_check(uuid: str) -> Check:
+    """The user's check, or 404 — whether it is missing or someone else's."""
+    return db.first_or_404(
+        sa.select(Check).where(Check.uuid == uuid, Check.user_id == current_user.id)
+    )
+
+
+def page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def actor() -> str:
+    return f"user:{current_user.email}"
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """The form for a new check; only a name is needed."""
+    form = CheckForm()
+    if request.method == "GET":
+        form.tz.data = current_user.timezone  # the browser's zone replaces it (app.js)
+    if form.validate_on_submit():
+        check = Check(user_id=current_user.id, created=utcnow())
+        if save(check, form):
+            db.session.add(check)
+            db.session.commit()
+            flash(f"Check “{check.name}” created. Point your job at its push URL below.", "info")
+            return redirect(url_for("checks.detail", uuid=check.uuid))
+    status = 422 if form.is_submitted() else 200
+    return render_template("checks/form.html", form=form, check=None), status
+
+
+@bp.route("/<uuid>/edit", methods=["GET", "POST"])
+@login_required
+def edit(uuid: str):
+    """Change a check's name, tags, description or schedule."""
+    check = get_own_check(uuid)
+    form = CheckForm()
+    if request.method == "GET":
+        form.fill_from(check)
+    elif form.validate_on_submit() and save(check, form):
+        db.session.commit()
+        flash("Changes saved.", "info")
+        return redirect(url_for("checks.detail", uuid=check.uuid))
+    status = 422 if form.is_submitted() else 200
+    return render_template("checks/form.html", form=form, check=check), status
+
+
+def save(check: Check, form: CheckForm) -> bool:
+    """Apply the form through the API's own validation; False with the reason shown."""
+    try:
+        apply_fields(check, parse_fields(form.api_fields()), utcnow())
+    except FieldError as e:
+        # The form's validators mirror these rules, so this is a safety net.
+        form.form_errors.append(str(e))
+        return False
+    return True
+
+
+@bp.get("/<uuid>")
+@login_required
+def detail(uuid: str):
+    """One check: its push URLs, snippets, schedule, chart and event log."""
+    check = get_own_check(uuid)
+    url = push_url(check.uuid)
+    return render_template(
+        "checks/detail.html", check=check, status=check.get_status(),
+        forms=push_forms(check.uuid), snippets=push_snippets(url),
+        chart=value_chart(value_points(check.id)), log=event_page(check.id, page_number()),
+    )
+
+
+@bp.get("/<uuid>/events")
+@login_required
+def events(uuid: str):
+    """A page of the event log (the Newer/Older links swap only the log)."""
+    check = get_own_check(uuid)
+    log = event_page(check.id, page_number())
+    if htmx:
+        return render_template("checks/partials/_events.html", check=check, log=log)
+    return redirect(url_for("checks.detail", uuid=uuid, page=log.page, _anchor="events"))
+
+
+@bp.post("/<uuid>/pause")
+@login_required
+def pause(uuid: str):
+    """No alerts until the next ping (or a resume)."""
+    check = get_own_check(uuid)
+    if check_actions.pause(check, actor=actor(), reason="paused from the dashboard"):
+        flash("Paused: no alerts until the next ping.", "info")
+    return redirect(url_for("checks.detail", uuid=uuid))
+
+
+@bp.post("/<uuid>/resume")
+@login_required
+def resume(uuid: str):
+    """Watch the check again; it waits for its next ping, as a new check does."""
+    check = get_own_check(uuid)
+    if check_actions.resume(check, actor=actor(), reason="resumed from the dashboard"):
+        flash("Resumed: waiting for the next ping.", "info")
+    return redirect(url_for("checks.detail", uuid=uuid))
+
+
+@bp.post("/<uuid>/rotate")
+@login_required
+def rotate(uuid: str):
+    """Replace the check's secret token; the old URLs answer 404 from now on."""
+    check = get_own_check(uuid)
+    if request.form.get("confirmed") != "yes":
+        return confirm_page(check, "rotate")
+    check.rotate_token()
+    db.session.commit()
+    flash("New token made: update your jobs with the new push URL.", "info")
+    return redirect(url_for("checks.detail", uuid=check.uuid))
+
+
+@bp.post("/<uuid>/delete")
+@login_required
+def delete(uuid: str):
+    """Delete the check with its pings and history."""
+    check = get_own_check(uuid)
+    if request.form.get("confirmed") != "yes":
+        return confirm_page(check, "delete")
+    name = check.name or check.uuid
+    db.session.delete(check)
+    db.session.commit()
+    flash(f"Check “{name}” deleted.", "info")
+    return redirect(url_for("dashboard.index"))
+
+
+def confirm_page(check: Check, action: str):
+    """Without JavaScript there is no dialog: ask on a page of its own instead."""
+    return render_template("checks/confirm.html", check=check, action=action)
+
+
+@bp.get("/cron-preview")
+@login_required
+def cron_preview():
+    """The form's live explanation of a cron expression, with its next firing."""
+    expr = " ".join(request.args.get("cron", "").split())
+    tz = request.args.get("tz", "UTC")
+    error = cron_error(expr) if expr else "Type a cron expression."
+    if not error and (err := tz_error(tz)):
+        error = err
+    nxt = None
+    if not error:
+        nxt = next_expected(Schedule(kind="cron", cron=expr, tz=tz), utcnow())
+    return render_template("checks/partials/_cron_preview.html", error=error,
+                           words=None if error else explain_cron(expr), next_ping=nxt, tz=tz)
