@@ -5,8 +5,10 @@ PORT    ?= 5000
 # The PostgreSQL server the test suite runs against a second time; each run
 # creates (and drops) a database of its own there.
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# The browser tests drive Debian's Chromium, never a browser Playwright downloads.
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install install-test run test test-sqlite test-postgres bench
+.PHONY: install install-test chromium run test test-sqlite test-postgres bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -22,19 +24,28 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+# Installs Debian's chromium when it is missing (apt-get, as root or through sudo).
+# Outside CI a failed install only warns: the browser tests then skip and say why.
+chromium:
+	@test -x $(CHROMIUM) || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		{ $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; } \
+		|| { [ -z "$$CI" ] && echo "could not install chromium: the browser tests will be skipped" >&2; }; }
+
 run: install
 	$(VENV)/bin/flask db upgrade
 	@PORT=$(PORT) $(VENV)/bin/flask welcome
 	HOST=127.0.0.1 PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -p $(PORT) web worker
 
-test: install-test
+test: install-test chromium
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
-test-sqlite: install-test
+test-sqlite: install-test chromium
 	DATABASE_URL= $(PY) -m pytest tests
 
-test-postgres: install-test
+test-postgres: install-test chromium
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(TEST_POSTGRES_URL)'.replace('+psycopg',''), connect_timeout=3).close()" 2>/dev/null; then \
 		DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest tests; \
 	elif [ -n "$$CI" ]; then \

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-WIDTH, HEIGHT = 960, 220
+WIDTH, HEIGHT = 960, 170
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 14, 30
 
 
@@ -49,20 +49,18 @@ def value_chart(points: list[tuple[datetime, float]]) -> Chart | None:
     if low == high:  # a flat line sits in the middle, not on an edge
         pad = abs(low) * 0.1 or 1.0
         low, high = low - pad, high + pad
-    t0 = points[0][0].timestamp()
-    span = points[-1][0].timestamp() - t0
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
 
-    def x_of(i: int, created: datetime) -> float:
-        if span <= 0:  # one ping, or all in the same second: spread them evenly
-            return LEFT + (plot_w * i / (len(points) - 1) if len(points) > 1 else plot_w / 2)
-        return LEFT + plot_w * (created.timestamp() - t0) / span
+    def x_of(i: int) -> float:
+        # Evenly spaced, one step per ping: jobs often report in bursts, and a
+        # time axis would squeeze a burst into a vertical smear at one edge.
+        return LEFT + (plot_w * i / (len(points) - 1) if len(points) > 1 else plot_w / 2)
 
     def y_of(value: float) -> float:
         return TOP + plot_h * (1 - (value - low) / (high - low))
 
-    dots = [Dot(round(x_of(i, c), 1), round(y_of(v), 1), c, v)
+    dots = [Dot(round(x_of(i), 1), round(y_of(v), 1), c, v)
             for i, (c, v) in enumerate(points)]
     ticks = [(round(y_of(v), 1), number(v)) for v in (high, (high + low) / 2, low)]
     return Chart(
