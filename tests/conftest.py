@@ -8,48 +8,27 @@ the RQ queue name is unique to the run, so parallel runs never share jobs.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 import uuid
-from email import message_from_bytes, policy
 from pathlib import Path
 
 import psycopg
 import pytest
 import redis
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 from werkzeug.serving import make_server
 
+from receivers import Mailbox, Receiver, SmtpServer
+from support import free_port, make_user, overrides_from, wait_until
 from webapp import create_app
 from webapp.extensions import db
-from webapp.models import ApiKey, User
 from webapp.queue import LOCAL_REDIS, start_embedded
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_ID = uuid.uuid4().hex[:10]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05):
-    """Poll until predicate() is truthy; return its value, or fail the test."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    pytest.fail(f"condition not met within {timeout} s")
 
 
 # --- the database ---------------------------------------------------------
@@ -90,46 +69,34 @@ def redis_url(tmp_path_factory):
     os.kill(int(pid), 15)
 
 
-# --- SMTP --------------------------------------------------------------------
+# --- SMTP and HTTP receivers ------------------------------------------------
 
-class Mailbox:
-    """An aiosmtpd handler that keeps what it receives, and can refuse on demand."""
-
-    def __init__(self):
-        self.messages: list = []
-        self.refuse = 0  # answer this many DATA commands with a temporary error
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            if self.refuse > 0:
-                self.refuse -= 1
-                return "451 4.3.0 try again later"
-            msg = message_from_bytes(envelope.content, policy=policy.default)
-            msg.received_at = time.time()
-            self.messages.append(msg)
-        return "250 OK"
-
-    def clear(self):
-        with self.lock:
-            self.messages.clear()
-            self.refuse = 0
-
-    def subjects(self) -> list[str]:
-        return [m["Subject"] for m in self.messages]
-
-    def wait_for(self, count: int, timeout: float = 15.0) -> list:
-        wait_until(lambda: len(self.messages) >= count, timeout)
-        return list(self.messages)
+@pytest.fixture(scope="session")
+def smtp_server():
+    server = SmtpServer(Mailbox(wait_until), free_port())
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
-def smtp():
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield mailbox, controller.port
-    controller.stop()
+def smtp(smtp_server):
+    return smtp_server.mailbox, smtp_server.port
+
+
+@pytest.fixture(scope="session")
+def session_receiver():
+    receiver = Receiver(wait_until)
+    yield receiver
+    receiver.server.shutdown()
+
+
+@pytest.fixture
+def receiver(session_receiver):
+    """A local HTTP server for webhooks and Apprise's json://, emptied for each test."""
+    session_receiver.clear()
+    yield session_receiver
+    session_receiver.clear()
 
 
 # --- the app ---------------------------------------------------------------
@@ -146,24 +113,12 @@ def settings(database_url, redis_url, smtp):
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(smtp[1]),
         "MAIL_DEFAULT_SENDER": "heartbeats@hb.test",
-        "MAIL_TIMEOUT": "5",
+        "MAIL_TIMEOUT": "2",
+        "INTEGRATIONS_TIMEOUT": "2",
+        # The test receivers listen on 127.0.0.1; the guard itself is tested apart.
+        "INTEGRATIONS_ALLOW_PRIVATE_IPS": "true",
+        "APPRISE_ENABLED": "true",
         "SWEEP_INTERVAL": "0.2",
-    }
-
-
-def overrides_from(settings: dict) -> dict:
-    return {
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": settings["DATABASE_URL"],
-        "REDIS_URL": settings["REDIS_URL"],
-        "RQ_QUEUE": settings["RQ_QUEUE"],
-        "SECRET_KEY": settings["SECRET_KEY"],
-        "BASE_URL": settings["BASE_URL"],
-        "MAIL_SERVER": settings["MAIL_SERVER"],
-        "MAIL_PORT": int(settings["MAIL_PORT"]),
-        "MAIL_DEFAULT_SENDER": settings["MAIL_DEFAULT_SENDER"],
-        "MAIL_TIMEOUT": float(settings["MAIL_TIMEOUT"]),
-        "SWEEP_INTERVAL": float(settings["SWEEP_INTERVAL"]),
     }
 
 
@@ -207,19 +162,6 @@ def client(app):
 @pytest.fixture
 def mailbox(smtp) -> Mailbox:
     return smtp[0]
-
-
-def make_user(app, email: str = "alice@example.com", password: str = "correct horse"):
-    """A user and an API key for them: (user id, key)."""
-    with app.app_context():
-        user = User(email=email)
-        user.set_password(password)
-        row, key = ApiKey.issue(user, "test")
-        db.session.add_all([user, row])
-        db.session.commit()
-        user_id = user.id
-        db.session.remove()
-    return user_id, key
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from datetime import timedelta
 import requests
 import sqlalchemy as sa
 
-from conftest import wait_until
+from support import wait_until
 from webapp.extensions import db
 from webapp.flips import record_flip
 from webapp.models import Check, Flip, Notification, Ping, utcnow

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import make_user
+from support import make_user
 
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
 

@@ -63,7 +63,7 @@ def test_check_json_carries_the_run_fields(api, client, check):
 
 
 def test_history_of_another_users_check_is_a_404(app, api, check):
-    from conftest import make_user
+    from support import make_user
 
     _, key = make_user(app, "mallory@example.com")
     for path in ("pings/", "pings/1/body", "flips/"):

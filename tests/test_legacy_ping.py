@@ -5,7 +5,7 @@ import base64
 import pytest
 import sqlalchemy as sa
 
-from conftest import make_user
+from support import make_user
 from webapp.extensions import db
 from webapp.models import Check, Flip, Notification
 

@@ -175,7 +175,7 @@ def test_it_trusts_x_forwarded_for_only_behind_a_configured_proxy(app, client, c
     client.get(f"/api/push/{check}", headers={"X-Forwarded-For": "203.0.113.9"})
     assert pings_of(app, check)[0].remote_addr == "127.0.0.1"
 
-    from conftest import overrides_from
+    from support import overrides_from
 
     proxied = create_app({**overrides_from(settings), "PROXY_COUNT": 1})
     proxied.test_client().get(f"/api/push/{check}",
@@ -184,7 +184,7 @@ def test_it_trusts_x_forwarded_for_only_behind_a_configured_proxy(app, client, c
 
 
 def test_it_answers_503_not_200_when_the_database_is_unavailable(settings, tmp_path):
-    from conftest import overrides_from
+    from support import overrides_from
 
     broken = create_app({**overrides_from(settings),
                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/x.db"})

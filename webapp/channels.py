@@ -42,7 +42,7 @@ def parse_channel(data: Any) -> dict:
         addresses = split_addresses(value)
         bad = [a for a in addresses if not EMAIL_RE.match(a)]
         if bad or not addresses:
-            raise FieldError(f"not an email address: {', '.join(bad) or value!r}")
+            raise FieldError(f"not an email address: {', '.join(bad) or value}")
         value = ", ".join(addresses)
     elif kind == "webhook":
         parts = urlsplit(value)

@@ -1,0 +1,61 @@
+"""Helpers the tests share (a module of its own: `conftest` is not importable by
+name once a subfolder has a conftest too)."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+
+from webapp.extensions import db
+from webapp.models import ApiKey, User
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05):
+    """Poll until predicate() is truthy; return its value, or fail the test."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout} s")
+
+
+def overrides_from(settings: dict) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": settings["DATABASE_URL"],
+        "REDIS_URL": settings["REDIS_URL"],
+        "RQ_QUEUE": settings["RQ_QUEUE"],
+        "SECRET_KEY": settings["SECRET_KEY"],
+        "BASE_URL": settings["BASE_URL"],
+        "MAIL_SERVER": settings["MAIL_SERVER"],
+        "MAIL_PORT": int(settings["MAIL_PORT"]),
+        "MAIL_DEFAULT_SENDER": settings["MAIL_DEFAULT_SENDER"],
+        "MAIL_TIMEOUT": float(settings["MAIL_TIMEOUT"]),
+        "INTEGRATIONS_TIMEOUT": float(settings["INTEGRATIONS_TIMEOUT"]),
+        "INTEGRATIONS_ALLOW_PRIVATE_IPS": True,
+        "APPRISE_ENABLED": True,
+        "SWEEP_INTERVAL": float(settings["SWEEP_INTERVAL"]),
+    }
+
+
+def make_user(app, email: str = "alice@example.com", password: str = "correct horse"):
+    """A user and an API key for them: (user id, key)."""
+    with app.app_context():
+        user = User(email=email)
+        user.set_password(password)
+        row, key = ApiKey.issue(user, "test")
+        db.session.add_all([user, row])
+        db.session.commit()
+        user_id = user.id
+        db.session.remove()
+    return user_id, key

@@ -1,0 +1,109 @@
+"""Channels through the API, and which channels a check alerts."""
+
+import pytest
+import sqlalchemy as sa
+
+from support import make_user
+from webapp.extensions import db
+from webapp.models import Notification
+
+
+def add_channel(api, kind="email", name="ops", value="ops@example.com", **extra):
+    r = api("post", "/channels/", json={"kind": kind, "name": name, "value": value, **extra})
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()
+
+
+def test_it_lists_channels_as_healthchecks_does(api):
+    assert api("get", "/channels/").get_json() == {"channels": []}
+    made = add_channel(api)
+    assert api("get", "/channels/").get_json() == {
+        "channels": [{"id": made["id"], "name": "ops", "kind": "email"}]}
+    assert len(made["id"]) == 36  # a UUID, as Healthchecks' clients expect
+
+
+@pytest.mark.parametrize(
+    "body, needle",
+    [
+        ({"kind": "pigeon", "value": "x"}, "kind must be one of"),
+        ({"kind": "email", "value": ""}, "value is required"),
+        ({"kind": "email", "value": "not-an-address"}, "not an email address"),
+        ({"kind": "email", "value": "a@example.com, nope"}, "not an email address: nope"),
+        ({"kind": "webhook", "value": "ftp://example.com/x"}, "http:// or https://"),
+        ({"kind": "webhook", "value": {"url": "https://example.com", "headers": {"X": 1}}},
+         "headers must be an object of strings"),
+        ({"kind": "email", "name": 5, "value": "a@example.com"}, "name must be a string"),
+    ],
+)
+def test_it_refuses_bad_channels(api, body, needle):
+    r = api("post", "/channels/", json=body)
+    assert r.status_code == 400 and needle in r.get_json()["error"]
+
+
+def test_apprise_channels_need_apprise_enabled(app, api):
+    app.config["APPRISE_ENABLED"] = False
+    try:
+        r = api("post", "/channels/", json={"kind": "apprise", "value": "ntfy://topic"})
+    finally:
+        app.config["APPRISE_ENABLED"] = True
+    assert r.status_code == 400 and "APPRISE_ENABLED" in r.get_json()["error"]
+    assert add_channel(api, kind="apprise", name="phone", value="ntfy://topic")["kind"] == "apprise"
+
+
+def test_it_deletes_a_channel_and_only_ones_own(app, api):
+    made = add_channel(api)
+    _, other = make_user(app, "mallory@example.com")
+    assert api("delete", f"/channels/{made['id']}", key=other).status_code == 404
+    assert api("delete", f"/channels/{made['id']}").get_json()["id"] == made["id"]
+    assert api("get", "/channels/").get_json() == {"channels": []}
+
+
+def test_new_checks_alert_every_channel_and_new_channels_join_old_checks(api):
+    first = add_channel(api, name="ops")
+    check = api("post", "/checks/", json={"name": "c"}).get_json()
+    assert check["channels"] == first["id"]
+    second = add_channel(api, kind="webhook", name="hook", value="https://example.com/h")
+    assert api("get", f"/checks/{check['uuid']}").get_json()["channels"] == (
+        f"{first['id']},{second['id']}")
+
+
+def test_the_channels_field_takes_star_empty_ids_and_names(api):
+    ops = add_channel(api, name="ops")
+    hook = add_channel(api, kind="webhook", name="hook", value="https://example.com/h")
+    uuid = api("post", "/checks/", json={"name": "c", "channels": ""}).get_json()["uuid"]
+    set_to = lambda spec: api("post", f"/checks/{uuid}", json={"channels": spec})
+    assert set_to("").get_json()["channels"] == ""
+    assert set_to("hook").get_json()["channels"] == hook["id"]
+    assert set_to(f"{ops['id']}, hook").get_json()["channels"] == f"{ops['id']},{hook['id']}"
+    assert set_to("*").get_json()["channels"] == f"{ops['id']},{hook['id']}"
+    r = set_to("nobody")
+    assert r.status_code == 400 and "no channel of yours" in r.get_json()["error"]
+    assert set_to(5).status_code == 400
+
+
+def test_a_user_without_channels_is_alerted_at_their_own_address(app, api, client):
+    uuid = api("post", "/checks/", json={"name": "c"}).get_json()["uuid"]
+    client.get(f"/api/push/{uuid}?status=down")
+    with app.app_context():
+        [note] = db.session.scalars(sa.select(Notification)).all()
+        assert (note.kind, note.target, note.channel_id, note.event) == (
+            "email", "alice@example.com", None, "down")
+
+
+def test_a_flip_queues_one_row_per_selected_channel(app, api, client):
+    add_channel(api, name="ops", value="ops@example.com, oncall@example.com")
+    add_channel(api, kind="webhook", name="hook", value="https://example.com/h")
+    uuid = api("post", "/checks/", json={"name": "c"}).get_json()["uuid"]
+    client.get(f"/api/push/{uuid}?status=down")
+    with app.app_context():
+        rows = db.session.scalars(sa.select(Notification).order_by(Notification.id)).all()
+        assert [(n.kind, n.target) for n in rows] == [
+            ("email", "ops@example.com, oncall@example.com"), ("webhook", "https://example.com/h")]
+
+
+def test_a_check_with_no_channels_selected_alerts_nobody(app, api, client):
+    add_channel(api)
+    uuid = api("post", "/checks/", json={"name": "c", "channels": ""}).get_json()["uuid"]
+    client.get(f"/api/push/{uuid}?status=down")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0

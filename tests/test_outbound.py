@@ -1,0 +1,65 @@
+"""The guard on outbound requests, and the webhook and Apprise senders, for real."""
+
+import pytest
+
+from webapp.outbound import is_public
+from webapp.senders import DeliveryError, send_apprise, send_webhook
+
+
+@pytest.mark.parametrize("address, public", [
+    ("8.8.8.8", True), ("2001:4860:4860::8888", True),
+    ("127.0.0.1", False), ("10.1.2.3", False), ("172.16.0.1", False), ("192.168.1.1", False),
+    ("169.254.169.254", False), ("::1", False), ("fe80::1%eth0", False), ("fc00::1", False),
+    ("::ffff:127.0.0.1", False), ("0.0.0.0", False), ("224.0.0.1", False),
+])
+def test_it_knows_which_addresses_are_public(address, public):
+    assert is_public(address) is public
+
+
+@pytest.fixture
+def guarded(app):
+    app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = False
+    with app.app_context():
+        yield
+    app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = True
+
+
+def test_a_webhook_to_loopback_is_refused_unless_allowed(app, guarded, receiver):
+    with pytest.raises(DeliveryError, match="refused to connect to 127.0.0.1"):
+        send_webhook(f"{receiver.url}/hook", {}, {"event": "test"})
+    assert receiver.requests == []
+    app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = True
+    send_webhook(f"{receiver.url}/hook", {"X-Token": "s3cret"}, {"event": "test"})
+    [request] = receiver.requests
+    assert request["headers"]["X-Token"] == "s3cret" and receiver.json(0) == {"event": "test"}
+
+
+def test_the_answer_code_decides_success(ctx, receiver):
+    receiver.status = 500
+    with pytest.raises(DeliveryError, match="HTTP 500"):
+        send_webhook(f"{receiver.url}/hook", {}, {"event": "test"})
+
+
+def test_it_follows_three_redirects_and_no_more(ctx, receiver):
+    send_webhook(f"{receiver.url}/redirect/2", {}, {"event": "test"})  # 3 hops
+    assert receiver.requests[-1]["path"] == "/hook"
+    with pytest.raises(DeliveryError, match="TooManyRedirects"):
+        send_webhook(f"{receiver.url}/redirect/3", {}, {"event": "test"})  # 4 hops
+
+
+def test_a_slow_webhook_times_out(ctx, receiver):
+    receiver.hang = 5  # INTEGRATIONS_TIMEOUT is 2 s in the tests
+    with pytest.raises(DeliveryError, match="Timeout"):
+        send_webhook(f"{receiver.url}/hook", {}, {"event": "test"})
+
+
+def test_apprise_delivers_to_a_json_receiver_and_can_be_disabled(app, ctx, receiver):
+    send_apprise(f"json://127.0.0.1:{receiver.url.rsplit(':', 1)[1]}/apprise", "DOWN: x", "body")
+    assert receiver.requests[0]["path"] == "/apprise"
+    assert receiver.json(0)["title"] == "DOWN: x" and receiver.json(0)["message"] == "body"
+    app.config["APPRISE_ENABLED"] = False
+    try:
+        with pytest.raises(DeliveryError, match="disabled"):
+            send_apprise("json://127.0.0.1:1/x", "t", "b")
+    finally:
+        app.config["APPRISE_ENABLED"] = True

@@ -1,0 +1,117 @@
+"""Failure thresholds, value thresholds and reminders, through real pings."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from webapp.extensions import db
+from webapp.models import Check, Flip, Notification, Ping, utcnow
+from webapp.sweep import send_reminders
+
+
+def state(app, uuid):
+    with app.app_context():
+        check = db.session.scalar(sa.select(Check).where(Check.uuid == uuid))
+        db.session.expunge_all()
+        return check
+
+
+def kinds(app, uuid) -> list[str]:
+    with app.app_context():
+        return db.session.scalars(
+            sa.select(Ping.kind).join(Check).where(Check.uuid == uuid).order_by(Ping.n)).all()
+
+
+@pytest.fixture
+def check(api):
+    def make(**fields):
+        r = api("post", "/checks/", json={"name": "job", "timeout": 3600, **fields})
+        assert r.status_code == 201, r.get_json()
+        return r.get_json()["uuid"]
+    return make
+
+
+def test_it_goes_down_only_after_the_threshold_of_failures_in_a_row(app, client, check):
+    uuid = check(failure_threshold=3)
+    client.get(f"/api/push/{uuid}")
+    client.get(f"/api/push/{uuid}?status=down")
+    client.get(f"/ping/{uuid}/fail")
+    assert state(app, uuid).status == "up" and state(app, uuid).fail_count == 2
+    client.get(f"/api/push/{uuid}")  # a success resets the count
+    client.get(f"/api/push/{uuid}?status=down")
+    client.get(f"/ping/{uuid}/1")
+    assert state(app, uuid).status == "up"
+    client.get(f"/ping/{uuid}/fail")
+    assert state(app, uuid).status == "down"
+    # The log shows each failure as it came.
+    assert kinds(app, uuid) == ["success", "fail", "fail", "success", "fail", "fail", "fail"]
+
+
+@pytest.mark.parametrize("query, reason", [("value=97", "value 97 above max 90"),
+                                           ("value=-3.5", "value -3.5 below min 0")])
+def test_a_value_out_of_bounds_is_a_failure_naming_value_and_bound(app, client, check, query,
+                                                                   reason):
+    uuid = check(value_min=0, value_max=90)
+    client.get(f"/api/push/{uuid}?value=50")
+    assert state(app, uuid).status == "up"
+    client.get(f"/api/push/{uuid}?{query}")
+    assert state(app, uuid).status == "down"
+    with app.app_context():
+        assert db.session.scalar(sa.select(Flip.reason).where(Flip.new_status == "down")) == reason
+        ping = db.session.scalars(sa.select(Ping).order_by(Ping.n.desc())).first()
+        assert (ping.kind, ping.msg) == ("fail", reason)
+
+
+def test_value_bounds_work_with_kumas_ping_and_thresholds_together(app, client, check):
+    uuid = check(value_max=500, failure_threshold=2)
+    client.get(f"/api/push/{uuid}?status=up&msg=OK&ping=900")
+    assert state(app, uuid).status == "up"
+    client.get(f"/api/push/{uuid}?status=up&msg=OK&ping=901")
+    assert state(app, uuid).status == "down"
+
+
+@pytest.mark.parametrize("fields, needle", [
+    ({"failure_threshold": 0}, "failure_threshold must be a whole number from 1"),
+    ({"nag_period": -1}, "nag_period must be a whole number from 0"),
+    ({"value_min": "low"}, "value_min must be a finite number"),
+    ({"value_min": 10, "value_max": 5}, "value_min must not be above value_max"),
+])
+def test_bad_alerting_fields_are_a_400(api, fields, needle):
+    r = api("post", "/checks/", json={"name": "x", **fields})
+    assert r.status_code == 400 and needle in r.get_json()["error"]
+
+
+def test_reminders_come_each_period_while_down_and_stop_on_recovery(app, client, check):
+    uuid = check(nag_period=60)
+    client.get(f"/api/push/{uuid}?status=down")
+    down_at = state(app, uuid).next_nag - timedelta(seconds=60)
+    with app.app_context():
+        assert send_reminders(down_at + timedelta(seconds=59)) == 0
+        assert send_reminders(down_at + timedelta(seconds=61)) == 1
+        assert send_reminders(down_at + timedelta(seconds=62)) == 0  # not twice a period
+        assert send_reminders(down_at + timedelta(seconds=122)) == 1
+        events = db.session.scalars(sa.select(Notification.event).order_by(Notification.id)).all()
+        assert events == ["down", "reminder", "reminder"]
+    client.get(f"/api/push/{uuid}")
+    assert state(app, uuid).next_nag is None
+    with app.app_context():
+        assert send_reminders(utcnow() + timedelta(days=1)) == 0
+
+
+def test_paused_checks_get_no_reminders(app, api, client, check):
+    uuid = check(nag_period=60)
+    client.get(f"/api/push/{uuid}?status=down")
+    api("post", f"/checks/{uuid}/pause")
+    with app.app_context():
+        assert send_reminders(utcnow() + timedelta(days=1)) == 0
+
+
+def test_turning_reminders_on_for_a_down_check_schedules_one(app, api, client, check):
+    uuid = check()
+    client.get(f"/api/push/{uuid}?status=down")
+    assert state(app, uuid).next_nag is None
+    api("post", f"/checks/{uuid}", json={"nag_period": 300})
+    assert state(app, uuid).next_nag is not None
+    body = api("get", f"/checks/{uuid}").get_json()
+    assert (body["nag_period"], body["failure_threshold"]) == (300, 1)
