@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from flask import template_rendered
 
-from conftest import make_user
+from support import make_user
 from webapp.extensions import db
 from webapp.models import Check, utcnow
 

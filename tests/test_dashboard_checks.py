@@ -6,7 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from conftest import make_user
+from support import make_user
 from webapp.extensions import db
 from webapp.models import Check, Flip
 

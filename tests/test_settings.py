@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from conftest import make_user
+from support import make_user
 from webapp.extensions import db
 from webapp.models import ApiKey, Check, User
 
