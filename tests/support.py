@@ -32,6 +32,7 @@ def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05):
 def overrides_from(settings: dict) -> dict:
     return {
         "TESTING": True,
+        "MAIL_SUPPRESS_SEND": False,  # Flask-Mail would fake sending under TESTING
         "SQLALCHEMY_DATABASE_URI": settings["DATABASE_URL"],
         "REDIS_URL": settings["REDIS_URL"],
         "RQ_QUEUE": settings["RQ_QUEUE"],

@@ -60,6 +60,10 @@ def test_schedules_in_words(check, words):
 def test_grace_in_words():
     assert grace_words(spec(grace=7200)) == "grace 2 hours"
     assert grace_words(spec(grace_to_end_of_day=True)) == "alert if no ping by the end of that day"
+    daily = {"kind": "cron", "schedule": "5 16 * * *"}
+    assert grace_words(spec(grace=8700, **daily)) == "alert if no ping by 18:30"
+    assert grace_words(spec(grace=8 * 3600, **daily)) == "grace 8 hours"  # past midnight
+    assert grace_words(spec(grace=90, **daily)) == "grace 90 seconds"
 
 
 @pytest.mark.parametrize("cron, at", [

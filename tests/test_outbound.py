@@ -63,3 +63,16 @@ def test_apprise_delivers_to_a_json_receiver_and_can_be_disabled(app, ctx, recei
             send_apprise("json://127.0.0.1:1/x", "t", "b")
     finally:
         app.config["APPRISE_ENABLED"] = True
+
+
+def test_a_test_notification_reports_its_result(app, ctx, receiver, mailbox):
+    from webapp.models import Channel
+    from webapp.notify import send_test
+
+    hook = Channel(kind="webhook", value=f"{receiver.url}/hook", headers={})
+    assert send_test(hook) is None
+    assert receiver.json(0)["event"] == "test"
+    assert send_test(Channel(kind="email", value="ops@example.com", headers={})) is None
+    assert mailbox.wait_for(1)[0]["Subject"] == "Test notification from Heartbeats"
+    receiver.status = 503
+    assert send_test(hook) == "the webhook answered HTTP 503"

@@ -78,3 +78,16 @@ def alert_content(row: Notification) -> dict:
         "html": render_template("email/alert.html", **ctx),
         "payload": webhook_payload(event, check, reason, changed_at),
     }
+
+
+def test_content() -> dict:
+    """What a "send test notification" sends: the same shapes, about no check."""
+    text = "This is a test notification from Heartbeats: this channel works."
+    return {
+        "subject": "Test notification from Heartbeats",
+        "text": text,
+        "html": f"<p>{text}</p>",
+        "payload": {"event": "test", "uuid": None, "name": None, "tags": [], "status": None,
+                    "reason": "test notification", "changed_at": None, "last_ping": None,
+                    "last_message": None, "last_value": None, "url": None},
+    }

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from .alert_content import alert_content
+from .alert_content import alert_content, test_content
 from .extensions import db
-from .models import Notification, utcnow
+from .models import Channel, Notification, utcnow
 from .queue import RETRY_INTERVALS, delivery_time_limit, enqueue_delivery
 from .senders import DeliveryError, send_apprise, send_email, send_webhook
 
@@ -100,13 +100,26 @@ def deliver(notification_id: int) -> str:
 
 
 def send(row: Notification) -> None:
-    content = alert_content(row)
-    if row.kind == "email":
-        send_email(row.target, content["subject"], content["text"], content["html"])
-    elif row.kind == "webhook":
-        headers = row.channel.headers if row.channel is not None else {}
-        send_webhook(row.target, headers, content["payload"])
-    elif row.kind == "apprise":
-        send_apprise(row.target, content["subject"], content["text"])
+    headers = row.channel.headers if row.channel is not None else {}
+    transmit(row.kind, row.target, headers, alert_content(row))
+
+
+def transmit(kind: str, target: str, headers: dict, content: dict) -> None:
+    """Hand content to the transport of a channel kind; raises DeliveryError."""
+    if kind == "email":
+        send_email(target, content["subject"], content["text"], content["html"])
+    elif kind == "webhook":
+        send_webhook(target, headers, content["payload"])
+    elif kind == "apprise":
+        send_apprise(target, content["subject"], content["text"])
     else:
-        raise DeliveryError(f"unknown channel kind {row.kind!r}")
+        raise DeliveryError(f"unknown channel kind {kind!r}")
+
+
+def send_test(channel: Channel) -> str | None:
+    """Send a test notification now; the reason it failed, or None when it went."""
+    try:
+        transmit(channel.kind, channel.value, channel.headers or {}, test_content())
+    except DeliveryError as e:
+        return str(e)
+    return None

@@ -62,4 +62,10 @@ def grace_words(check) -> str:
     """When a missed ping turns into an alert."""
     if check.grace_to_end_of_day:
         return "alert if no ping by the end of that day"
+    at = daily_time(check.schedule) if check.kind == "cron" else None
+    if at and check.grace % 60 == 0:
+        # "Daily at 16:05, alert by 18:30" reads better than "grace 145 minutes".
+        deadline = at[0] * 60 + at[1] + check.grace // 60
+        if deadline < 24 * 60:
+            return f"alert if no ping by {deadline // 60:02d}:{deadline % 60:02d}"
     return f"grace {seconds_in_words(check.grace)}"

@@ -1,0 +1,203 @@
+"""The dashboard in a real browser: log in, create, copy, watch a ping arrive, filter, rotate."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from playwright.sync_api import Page, expect
+
+
+EMAIL, PASSWORD = "alice@example.com", "correct horse"
+
+
+@pytest.fixture
+def logged_in_page(app, page: Page, console, user) -> Page:
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2F$"))
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Checks", exact=True)).to_be_visible()
+    return page
+
+
+def row(page: Page, name: str):
+    return page.locator("tr.check-row", has=page.locator(f'a.check-name:text-is("{name}")'))
+
+
+def names(page: Page) -> list[str]:
+    return page.locator("a.check-name").all_inner_texts()
+
+
+def ping(live_server: str, uuid: str, query: str = "") -> int:
+    return requests.get(f"{live_server}/api/push/{uuid}{query}", timeout=10).status_code
+
+
+def test_create_a_check_copy_its_url_and_see_a_ping_arrive_live(logged_in_page, live_server, artifacts):
+    page = logged_in_page
+    expect(page.get_by_text("No checks yet — create one")).to_be_visible()
+    page.get_by_role("link", name="New check").click()
+
+    page.get_by_label("Name").fill("nightly-backup")
+    page.get_by_label("Tags").fill("prod db")
+    page.get_by_label("Daily at a fixed time").check()
+    expect(page.get_by_label("Every", exact=True)).to_be_hidden()
+    page.get_by_label("At", exact=True).fill("16:05")
+    expect(page.get_by_label("Timezone")).to_have_value("Europe/Berlin")  # the browser's zone
+    page.get_by_role("button", name="Create check").click()
+
+    expect(page.get_by_role("heading", name="nightly-backup")).to_be_visible()
+    expect(page.locator(".check-title .status-word")).to_have_text("new")
+    expect(page.locator(".facts")).to_contain_text("at 16:05 daily, Europe/Berlin")
+    push_url = page.locator("#url-push").inner_text()
+    uuid = re.fullmatch(r"http://hb\.test/api/push/([0-9a-f-]{36})", push_url).group(1)
+
+    page.get_by_role("button", name="Copy Push URL (Uptime Kuma, Tianji)").click()
+    expect(page.get_by_role("button", name="Copy Push URL (Uptime Kuma, Tianji)")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == push_url
+
+    page.get_by_role("tab", name="Python").click()
+    expect(page.get_by_role("tabpanel", name="Python")).to_contain_text(f'requests.post("{push_url}"')
+    expect(page.get_by_role("tabpanel", name="curl")).to_be_hidden()
+
+    page.get_by_role("link", name="Checks", exact=True).first.click()
+    expect(row(page, "nightly-backup").locator(".status-word")).to_have_text("new")
+    page.evaluate("window.__stillTheSamePage = true")
+    assert ping(live_server, uuid, "?msg=backup-completed&value=42") == 200
+    # The list refreshes itself: the row turns up, the page was never reloaded.
+    expect(row(page, "nightly-backup").locator(".status-word")).to_have_text("up", timeout=15_000)
+    expect(row(page, "nightly-backup")).to_contain_text("backup-completed")
+    assert page.evaluate("window.__stillTheSamePage") is True
+    expect(page).to_have_title("Checks · Heartbeats")
+
+    assert ping(live_server, uuid, "?status=down&msg=disk-full") == 200
+    expect(page).to_have_title("(1 down) Checks · Heartbeats", timeout=15_000)
+    expect(page.locator("#favicon")).to_have_attribute("href", "/favicon.svg?down=1")
+    assert page.evaluate("window.__stillTheSamePage") is True
+
+    for value in (12, 30, 18, 44, 25):
+        ping(live_server, uuid, f"?value={value}&msg=rows-synced")
+    page.get_by_role("link", name="nightly-backup").click()
+    expect(page.locator(".chart circle.dot")).to_have_count(6)
+    page.screenshot(path=artifacts / "details.png", full_page=True)
+
+
+def test_filter_by_two_tags_and_keep_it_in_the_address(logged_in_page, api, live_server, artifacts):
+    page = logged_in_page
+    uuids = {}
+    for name, tags in (("db-backup", "prod db"), ("web-frontend", "prod web"),
+                       ("staging-db", "staging db"), ("cert-renewal", "ops"), ("queue-worker", "prod")):
+        uuids[name] = api("post", "/checks/", json={"name": name, "tags": tags, "timeout": 300}).get_json()["uuid"]
+    ping(live_server, uuids["web-frontend"], "?status=down&msg=HTTP+502")
+    ping(live_server, uuids["db-backup"], "?msg=dump+ok")
+    ping(live_server, uuids["queue-worker"])
+    page.reload()
+    expect(page.locator("a.check-name")).to_have_count(5)
+    assert names(page)[0] == "web-frontend"  # down first
+    page.screenshot(path=artifacts / "list.png", full_page=True)
+
+    page.keyboard.press("/")
+    expect(page.locator("#search")).to_be_focused()
+    page.keyboard.type("prod, db")
+    expect(page.locator("a.check-name")).to_have_count(1)
+    assert names(page) == ["db-backup"]
+    expect(page).to_have_url(re.compile(r"/\?tags=prod%2Cdb$"))
+
+    # The filter survives the live refresh...
+    ping(live_server, uuids["staging-db"])
+    ping(live_server, uuids["db-backup"], "?status=down")
+    expect(row(page, "db-backup").locator(".status-word")).to_have_text("down", timeout=15_000)
+    assert names(page) == ["db-backup"]
+    # ...and a reload: the address holds it.
+    page.reload()
+    expect(page.locator("#search")).to_have_value("prod, db")
+    assert names(page) == ["db-backup"]
+
+    page.get_by_role("link", name="clear filter").click()
+    expect(page.locator("a.check-name")).to_have_count(5)
+    row(page, "staging-db").get_by_role("link", name="staging", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/\?tags=staging$"))
+    expect(page.locator("a.check-name")).to_have_count(1)
+    expect(page.locator("#search")).to_have_value("staging")
+
+
+def test_a_refused_form_says_why_next_to_the_field_and_keeps_the_input(logged_in_page, console):
+    page = logged_in_page
+    # Chrome logs every 4xx page as "Failed to load resource"; this 422 is the point.
+    console.allow(r"status of 422")
+    page.goto("/checks/new")
+    page.get_by_label("Name").fill("weekday-report")
+    page.get_by_role("radio", name="Cron expression").check()
+    cron = page.get_by_role("textbox", name="Cron expression")
+    cron.fill("0 25 * * 1-5")
+    expect(page.locator("#cron-preview")).to_contain_text("Bad hour")  # explained while typing
+    page.get_by_role("button", name="Create check").click()
+
+    expect(page.locator("#cron-error")).to_contain_text("Invalid cron expression '0 25 * * 1-5'")
+    expect(cron).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Name")).to_have_value("weekday-report")
+    expect(cron).to_have_value("0 25 * * 1-5")
+
+    cron.fill("0 9 * * 1-5")
+    expect(page.locator("#cron-preview")).to_contain_text("At 09:00 on Monday through Friday")
+    page.get_by_role("button", name="Create check").click()
+    expect(page.locator(".facts")).to_contain_text("at 09:00 on Monday through Friday, Europe/Berlin")
+
+
+def test_rotate_the_token_after_confirming(logged_in_page, api, live_server):
+    page = logged_in_page
+    old = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+    page.goto(f"/checks/{old}")
+
+    page.get_by_role("button", name="Rotate token").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("stop working at once")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    assert ping(live_server, old) == 200
+
+    page.get_by_role("button", name="Rotate token").click()
+    dialog.get_by_role("button", name="Rotate token").click()
+    expect(page.get_by_text("New token made")).to_be_visible()
+    new = re.search(r"/checks/([0-9a-f-]{36})$", page.url).group(1)
+    assert new != old
+    expect(page.locator("#url-push")).to_have_text(f"http://hb.test/api/push/{new}")
+    assert ping(live_server, old) == 404
+    assert ping(live_server, new) == 200
+
+
+def test_settings_make_an_api_key_that_works(logged_in_page, live_server):
+    page = logged_in_page
+    page.get_by_role("link", name="Settings", exact=True).click()
+    page.get_by_label("Label").fill("ci runner")
+    page.get_by_role("button", name="Create key").click()
+    key = page.locator("#new-api-key").inner_text()
+    assert key.startswith("hb_")
+    page.get_by_role("button", name="Copy the new API key").click()
+    assert page.evaluate("navigator.clipboard.readText()") == key
+    r = requests.get(f"{live_server}/api/v3/checks/", headers={"X-Api-Key": key}, timeout=10)
+    assert r.status_code == 200
+
+    page.get_by_role("button", name="Revoke the key ci runner").click()
+    page.get_by_role("dialog").get_by_role("button", name="Confirm").click()
+    expect(page.locator("#api-keys")).not_to_contain_text("ci runner")
+    r = requests.get(f"{live_server}/api/v3/checks/", headers={"X-Api-Key": key}, timeout=10)
+    assert r.status_code == 401
+
+
+def test_a_phone_sized_screen_gets_one_card_per_check(app, browser, live_server, api, artifacts):
+    api("post", "/checks/", json={"name": "db-backup", "tags": "prod db"})
+    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("a.check-name")).to_have_text(["db-backup"])
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the list must not scroll sideways on a phone"
+    page.screenshot(path=artifacts / "list-phone.png", full_page=True)
+    context.close()
