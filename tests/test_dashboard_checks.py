@@ -173,12 +173,32 @@ def test_the_details_page_shows_push_urls_and_snippets(logged_in, api):
     url = f"http://hb.test/api/push/{uuid}"
     assert f'<code id="url-push" class="copy-text">{url}</code>' in html
     assert 'data-copy="url-push"' in html
+    # The other forms this server answers, each with its own copy box.
+    assert f'<code id="url-ping" class="copy-text">http://hb.test/ping/{uuid}</code>' in html
+    assert re.search(r'<code id="url-ping-slug" class="copy-text">http://hb\.test/ping/[\w-]{22}/backup</code>', html)
+    assert '<code id="url-legacy" class="copy-text">http://hb.test/api/pings/?service=backup</code>' in html
+
     for snippet in (f"curl -fsS -m 10 --retry 5 -o /dev/null &#34;{url}&#34;",
                     f"requests.post(&#34;{url}&#34;",
                     f"await fetch(&#34;{url}?status=up&amp;msg=OK&#34;",
                     "30 2 * * *  /opt/backup.sh &amp;&amp; curl",
                     f"{url}?status=down&amp;msg=backup-failed"):
         assert snippet in html, snippet
+
+
+def test_every_push_url_shown_answers(logged_in, api, user):
+    import base64
+
+    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+    html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
+    urls = dict(re.findall(r'<code id="url-([\w-]+)" class="copy-text">http://hb\.test([^<]+)</code>', html))
+    assert set(urls) == {"push", "push-fail", "ping", "ping-slug", "legacy"}
+    auth = {"Authorization": "Basic " + base64.b64encode(f"x:{user[1]}".encode()).decode()}
+    for key, path in urls.items():
+        path = path.replace("&amp;", "&")
+        r = logged_in.get(path, headers=auth if key == "legacy" else {})
+        assert r.status_code == 200, (key, r.get_data(as_text=True))
+    assert api("get", f"/checks/{uuid}").get_json()["n_pings"] == 5
 
 
 def test_the_event_log_lists_pings_and_changes_newest_first_a_page_at_a_time(logged_in, api):
@@ -198,6 +218,12 @@ def test_the_event_log_lists_pings_and_changes_newest_first_a_page_at_a_time(log
     assert logged_in.get(f"/checks/{uuid}/events?page=2").headers["Location"].endswith("page=2#events")
     assert logged_in.get(f"/checks/{uuid}?page=99").status_code == 200  # clamped to the last page
     assert logged_in.get(f"/checks/{uuid}?page=x").status_code == 200
+    # Healthchecks-style pings: exit status, run time and body are shown too.
+    logged_in.get(f"/ping/{uuid}/start")
+    logged_in.client.post(f"/ping/{uuid}/3", data=b"disk full")
+    newest = logged_in.htmx(f"/checks/{uuid}/events?page=1").get_data(as_text=True)
+    assert re.search(r"ping-fail\">fail</span> <span class=\"small\">exit 3</span>", newest)
+    assert re.search(r"took \d+\.\d s", newest) and "disk full" in newest
 
 
 def test_values_are_drawn_as_a_chart(logged_in, api):

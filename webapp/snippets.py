@@ -29,7 +29,7 @@ def has_route(prefix: str) -> bool:
     return any(rule.rule.startswith(prefix) for rule in current_app.url_map.iter_rules())
 
 
-def push_forms(uuid: str) -> list[PushForm]:
+def push_forms(uuid: str, slug: str = "", ping_key: str | None = None) -> list[PushForm]:
     """Each URL a job can call for this check, the ones this server serves."""
     url = push_url(uuid)
     forms = [
@@ -43,6 +43,16 @@ def push_forms(uuid: str) -> list[PushForm]:
         forms.append(PushForm("ping", "Ping URL (Healthchecks)", f"{base_url()}/ping/{uuid}",
                               "Append /fail for a failure, /start when a run begins, "
                               "or /<exit status> to report a script's exit code."))
+        if slug and ping_key:
+            forms.append(PushForm("ping-slug", "Ping URL by name (Healthchecks)",
+                                  f"{base_url()}/ping/{ping_key}/{slug}",
+                                  "The same, naming the check by its slug; the key is yours, "
+                                  "for all your checks."))
+    if slug and has_route("/api/pings/"):
+        forms.append(PushForm("legacy", "Report URL (original Heartbeats)",
+                              f"{base_url()}/api/pings/?service={slug}",
+                              "With HTTP Basic auth (your email and an API key). "
+                              "Add &data=<text> to report a failure with that text."))
     return forms
 
 

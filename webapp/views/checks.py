@@ -92,7 +92,8 @@ def detail(uuid: str):
     url = push_url(check.uuid)
     return render_template(
         "checks/detail.html", check=check, status=check.get_status(),
-        forms=push_forms(check.uuid), snippets=push_snippets(url),
+        forms=push_forms(check.uuid, check.slug, getattr(current_user, "ping_key", None)),
+        snippets=push_snippets(url),
         chart=value_chart(value_points(check.id)), log=event_page(check.id, page_number()),
     )
 
