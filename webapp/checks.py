@@ -47,7 +47,8 @@ def _set_status(check: Check, new_status: str, allowed, *, actor: str, reason: s
         claimed = db.session.execute(
             sa.update(checks)
             .where(checks.c.id == check.id, checks.c.status == old)
-            .values(status=new_status, next_ping=None, alert_after=None, last_start=None)
+            .values(status=new_status, next_ping=None, alert_after=None, last_start=None,
+                    last_start_rid=None, next_nag=None, fail_count=0)
         ).rowcount
         if claimed == 1:
             record_flip(check.id, check.user_id, old, new_status,

@@ -11,11 +11,10 @@ from functools import wraps
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, g, jsonify, request
 
-from .. import utc
+from .. import checks, utc
 from ..channels import channels_text
 from ..check_fields import FieldError, apply_fields, parse_fields
 from ..extensions import db
-from ..flips import record_flip
 from ..models import ApiKey, Check, hash_key, utcnow
 from ..urls import base_url, push_url
 
@@ -193,25 +192,12 @@ def delete_check(uuid: str):
     return jsonify(body)
 
 
-def set_status(check: Check, new_status: str, reason: str) -> None:
-    """Pause or resume: clear the deadlines and log the change (no alert)."""
-    now = utcnow()
-    old_status = check.status
-    check.status = new_status
-    check.next_ping = check.alert_after = check.last_start = None
-    db.session.flush()
-    record_flip(check.id, check.user_id, old_status, new_status,
-                reason=reason, actor=f"api:{g.user.email}", now=now)
-    db.session.commit()
-
-
 @bp.post("/checks/<uuid>/pause")
 @authorize
 def pause_check(uuid: str):
     """Stop alerts until the next ping (or a resume, with manual_resume)."""
     check = get_own_check(uuid)
-    if check.status != "paused":
-        set_status(check, "paused", "paused through the API")
+    checks.pause(check, actor=f"api:{g.user.email}", reason="paused through the API")
     return jsonify(check_json(check))
 
 
@@ -230,7 +216,6 @@ def rotate_check_token(uuid: str):
 def resume_check(uuid: str):
     """Resume a paused check; it waits for its next ping as a new check does."""
     check = get_own_check(uuid)
-    if check.status != "paused":
+    if not checks.resume(check, actor=f"api:{g.user.email}", reason="resumed through the API"):
         return error("check is not paused", 409)
-    set_status(check, "new", "resumed through the API")
     return jsonify(check_json(check))
