@@ -7,9 +7,10 @@ import socket
 import time
 
 import pytest
+import sqlalchemy as sa
 
 from webapp.extensions import db
-from webapp.models import ApiKey, User
+from webapp.models import ApiKey, Check, Ping, User
 
 
 def free_port() -> int:
@@ -60,3 +61,20 @@ def make_user(app, email: str = "alice@example.com", password: str = "correct ho
         user_id = user.id
         db.session.remove()
     return user_id, key
+
+
+def load_check(app, uuid: str) -> Check:
+    """The check as stored now, detached from any session."""
+    with app.app_context():
+        check = db.session.scalar(sa.select(Check).where(Check.uuid == uuid))
+        db.session.expunge_all()
+        return check
+
+
+def pings_of(app, uuid: str) -> list[Ping]:
+    """The check's stored pings, oldest first, detached."""
+    with app.app_context():
+        rows = db.session.scalars(
+            sa.select(Ping).join(Check).where(Check.uuid == uuid).order_by(Ping.n)).all()
+        db.session.expunge_all()
+        return rows

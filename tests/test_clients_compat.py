@@ -10,20 +10,14 @@ import threading
 
 import aiohttp
 import apykuma
-import sqlalchemy as sa
 from healthchecks_io import Client as HealthchecksClient
 from healthchecks_io import CheckCreate
 
+from support import pings_of
 from webapp.extensions import db
-from webapp.models import Check, Ping, User
+from webapp.models import User
 
 
-def stored_pings(app, uuid) -> list[Ping]:
-    with app.app_context():
-        rows = db.session.scalars(
-            sa.select(Ping).join(Check).where(Check.uuid == uuid).order_by(Ping.n)).all()
-        db.session.expunge_all()
-        return rows
 
 
 def test_the_healthchecks_io_client_manages_and_pings_checks(app, live_server, user):
@@ -52,7 +46,7 @@ def test_the_healthchecks_io_client_manages_and_pings_checks(app, live_server, u
     client.delete_check(uuid)
     assert client.get_checks() == []
 
-    stored = stored_pings(app, uuid)
+    stored = pings_of(app, uuid)
     assert stored == []  # deleted with its check
 
 
@@ -61,7 +55,7 @@ def test_the_healthchecks_io_client_bodies_are_stored(app, live_server, user):
                                 ping_url=f"{live_server}/ping/")
     uuid = client.create_check(CheckCreate(name="with-body", timeout=60, grace=60)).uuid
     client.fail_ping(uuid=uuid, data="disk full\nexit 1")
-    [ping] = stored_pings(app, uuid)
+    [ping] = pings_of(app, uuid)
     assert (ping.kind, ping.body, ping.method) == ("fail", b"disk full\nexit 1", "POST")
 
 
@@ -83,7 +77,7 @@ def test_the_apykuma_client_pushes_in_uptime_kuma_form(app, live_server, api):
     thread = threading.Thread(target=asyncio.run, args=(run(),))
     thread.start()
     thread.join(30)
-    pings = stored_pings(app, uuid)
+    pings = pings_of(app, uuid)
     assert len(pings) >= 3
     assert all((p.kind, p.msg, p.value) == ("success", "OK", None) for p in pings)
     assert api("get", f"/checks/{uuid}").get_json()["status"] == "up"

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from support import make_user
+from support import load_check, make_user, pings_of
 from webapp.extensions import db
 from webapp.models import Check, Flip, Ping, User, utcnow
 from webapp.sweep import sweep_once
@@ -24,19 +24,8 @@ def ping_key(app, user):
         return db.session.get(User, user[0]).ping_key
 
 
-def load(app, uuid) -> Check:
-    with app.app_context():
-        check = db.session.scalar(sa.select(Check).where(Check.uuid == uuid))
-        db.session.expunge_all()
-        return check
 
 
-def pings_of(app, uuid) -> list[Ping]:
-    with app.app_context():
-        rows = db.session.scalars(
-            sa.select(Ping).join(Check).where(Check.uuid == uuid).order_by(Ping.n)).all()
-        db.session.expunge_all()
-        return rows
 
 
 @pytest.mark.parametrize("method", ["get", "post", "head"])
@@ -71,7 +60,7 @@ def test_actions_and_exit_statuses(app, client, check, suffix, kind, status, exi
     assert client.post(f"/ping/{check}{suffix}").status_code == 200
     [ping] = pings_of(app, check)
     assert (ping.kind, ping.exitstatus) == (kind, exitstatus)
-    assert load(app, check).status == status
+    assert load_check(app, check).status == status
 
 
 def test_an_exit_status_above_255_is_a_400(app, client, check):
@@ -93,9 +82,9 @@ def test_a_failure_by_exit_status_names_it_in_the_flip(app, client, check):
 
 def test_log_is_recorded_without_changing_state(app, client, check):
     client.get(f"/ping/{check}")
-    before = load(app, check)
+    before = load_check(app, check)
     client.post(f"/ping/{check}/log", data=b"just saying")
-    after = load(app, check)
+    after = load_check(app, check)
     assert (after.status, after.last_ping, after.alert_after) == ("up", before.last_ping,
                                                                   before.alert_after)
     assert [p.kind for p in pings_of(app, check)] == ["success", "log"]
@@ -130,14 +119,14 @@ def test_overlapping_runs_each_get_their_own_duration(app, client, check):
         db.session.execute(sa.update(Check).values(last_start=utcnow() - timedelta(seconds=10)))
         db.session.commit()
     client.get(f"/ping/{check}?rid={rid_a}")  # the older run ends first
-    assert load(app, check).get_status() == "started"  # run B is still open
+    assert load_check(app, check).get_status() == "started"  # run B is still open
     client.get(f"/ping/{check}/fail?rid={rid_b}")
     pings = pings_of(app, check)
     assert [(p.kind, p.rid) for p in pings] == [("start", rid_a), ("start", rid_b),
                                                 ("success", rid_a), ("fail", rid_b)]
     assert 99 <= pings[2].duration <= 103
     assert 9 <= pings[3].duration <= 13
-    assert load(app, check).last_start is None
+    assert load_check(app, check).last_start is None
 
 
 def test_a_malformed_rid_is_a_400(app, client, check):
@@ -150,18 +139,18 @@ def test_a_start_that_never_finishes_goes_down_after_max_runtime(app, client, ap
     api("post", f"/checks/{check}", json={"max_runtime": 30})
     client.get(f"/ping/{check}")
     client.get(f"/ping/{check}/start")
-    c = load(app, check)
+    c = load_check(app, check)
     assert c.alert_after == c.last_start + timedelta(seconds=30)  # sooner than the schedule
     with app.app_context():
         assert sweep_once(c.alert_after + timedelta(seconds=1)) == 1
         flip = db.session.scalars(sa.select(Flip).order_by(Flip.id.desc())).first()
         assert (flip.new_status, flip.reason) == ("down", "started but did not finish")
-    assert load(app, check).get_status() == "down"
+    assert load_check(app, check).get_status() == "down"
 
 
 def test_without_max_runtime_a_run_may_last_the_grace_time(app, client, check):
     client.get(f"/ping/{check}/start")  # a new check: only the run can make it go down
-    c = load(app, check)
+    c = load_check(app, check)
     assert c.alert_after == c.last_start + timedelta(seconds=60)
 
 
@@ -184,9 +173,9 @@ def test_it_keeps_binary_and_invalid_utf8_bodies_as_they_came(app, client, check
 def test_methods_post_ignores_other_methods(app, client, api, check):
     api("post", f"/checks/{check}", json={"methods": "POST"})
     client.get(f"/ping/{check}")
-    assert load(app, check).status == "new"
+    assert load_check(app, check).status == "new"
     client.post(f"/ping/{check}")
-    assert load(app, check).status == "up"
+    assert load_check(app, check).status == "up"
     assert [p.kind for p in pings_of(app, check)] == ["ign", "success"]
 
 
@@ -194,7 +183,7 @@ def test_manual_resume_logs_pings_to_a_paused_check_as_ignored(app, client, api,
     api("post", f"/checks/{check}", json={"manual_resume": True})
     api("post", f"/checks/{check}/pause")
     client.get(f"/ping/{check}/fail")
-    assert load(app, check).status == "paused"
+    assert load_check(app, check).status == "paused"
     assert [p.kind for p in pings_of(app, check)] == ["ign"]
 
 

@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from support import load_check, overrides_from, pings_of
 from webapp import create_app
 from webapp.extensions import db
-from webapp.models import Check, Flip, Notification, Ping
+from webapp.models import Flip, Notification
 
 
 @pytest.fixture
@@ -18,27 +19,15 @@ def check(api):
     return r.get_json()["uuid"]
 
 
-def load(app, uuid) -> Check:
-    with app.app_context():
-        check = db.session.scalar(sa.select(Check).where(Check.uuid == uuid))
-        db.session.expunge_all()
-        return check
 
 
-def pings_of(app, uuid) -> list[Ping]:
-    with app.app_context():
-        rows = db.session.scalars(
-            sa.select(Ping).join(Check).where(Check.uuid == uuid).order_by(Ping.n)
-        ).all()
-        db.session.expunge_all()
-        return rows
 
 
 def test_it_records_a_plain_ping_and_answers_ok(app, client, check):
     r = client.post(f"/api/push/{check}", headers={"User-Agent": "curl/8.0"})
     assert r.status_code == 200
     assert r.get_json() == {"ok": True}
-    c = load(app, check)
+    c = load_check(app, check)
     assert c.status == "up" and c.n_pings == 1
     assert c.next_ping == c.last_ping + timedelta(seconds=60)
     assert c.alert_after == c.last_ping + timedelta(seconds=90)
@@ -54,7 +43,7 @@ def test_it_accepts_get_post_and_head(app, client, check, method):
 
 def test_it_keeps_msg_and_value(app, client, check):
     client.get(f"/api/push/{check}?status=up&msg=backup-completed&value=123.5")
-    c = load(app, check)
+    c = load_check(app, check)
     assert (c.last_msg, c.last_value) == ("backup-completed", 123.5)
 
 
@@ -75,7 +64,7 @@ def test_value_wins_over_ping(app, client, check):
 
 def test_it_reads_form_fields_of_a_post(app, client, check):
     client.post(f"/api/push/{check}", data={"status": "down", "msg": "disk full"})
-    c = load(app, check)
+    c = load_check(app, check)
     assert (c.status, c.last_msg) == ("down", "disk full")
 
 
@@ -119,7 +108,7 @@ def test_an_unknown_token_is_a_404_that_kuma_and_tianji_can_read(client):
 def test_status_down_flips_the_check_down_and_queues_an_alert(app, client, check):
     client.get(f"/api/push/{check}")
     client.get(f"/api/push/{check}?status=down&msg=backup-failed")
-    c = load(app, check)
+    c = load_check(app, check)
     assert c.status == "down" and c.alert_after is None
     with app.app_context():
         flips = db.session.scalars(sa.select(Flip).order_by(Flip.id)).all()
@@ -132,7 +121,7 @@ def test_status_down_flips_the_check_down_and_queues_an_alert(app, client, check
 def test_an_up_ping_recovers_a_down_check(app, client, check):
     client.get(f"/api/push/{check}?status=down")
     client.get(f"/api/push/{check}?status=up")
-    assert load(app, check).status == "up"
+    assert load_check(app, check).status == "up"
     with app.app_context():
         # The first ping (new -> down) and the recovery each notify; new -> up would not.
         assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 2
@@ -148,14 +137,14 @@ def test_a_repeated_failure_does_not_flip_again(app, client, check):
 def test_a_ping_resumes_a_paused_check(app, client, api, check):
     api("post", f"/checks/{check}/pause")
     client.get(f"/api/push/{check}")
-    assert load(app, check).status == "up"
+    assert load_check(app, check).status == "up"
 
 
 def test_manual_resume_keeps_a_paused_check_paused(app, client, api, check):
     api("post", f"/checks/{check}", json={"manual_resume": True})
     api("post", f"/checks/{check}/pause")
     client.get(f"/api/push/{check}")
-    c = load(app, check)
+    c = load_check(app, check)
     assert c.status == "paused" and c.n_pings == 1 and c.alert_after is None
 
 
@@ -168,14 +157,12 @@ def test_it_keeps_only_the_last_n_pings(app, client, check):
         app.config["PING_RETENTION"] = 1000
     rows = pings_of(app, check)
     assert [p.n for p in rows] == [8, 9, 10, 11, 12]
-    assert load(app, check).n_pings == 12
+    assert load_check(app, check).n_pings == 12
 
 
 def test_it_trusts_x_forwarded_for_only_behind_a_configured_proxy(app, client, check, settings):
     client.get(f"/api/push/{check}", headers={"X-Forwarded-For": "203.0.113.9"})
     assert pings_of(app, check)[0].remote_addr == "127.0.0.1"
-
-    from support import overrides_from
 
     proxied = create_app({**overrides_from(settings), "PROXY_COUNT": 1})
     proxied.test_client().get(f"/api/push/{check}",
@@ -184,8 +171,6 @@ def test_it_trusts_x_forwarded_for_only_behind_a_configured_proxy(app, client, c
 
 
 def test_it_answers_503_not_200_when_the_database_is_unavailable(settings, tmp_path):
-    from support import overrides_from
-
     broken = create_app({**overrides_from(settings),
                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/x.db"})
     r = broken.test_client().get("/api/push/any-token")

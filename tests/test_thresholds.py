@@ -5,16 +5,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from support import load_check
 from webapp.extensions import db
 from webapp.models import Check, Flip, Notification, Ping, utcnow
 from webapp.sweep import send_reminders
 
 
-def state(app, uuid):
-    with app.app_context():
-        check = db.session.scalar(sa.select(Check).where(Check.uuid == uuid))
-        db.session.expunge_all()
-        return check
 
 
 def kinds(app, uuid) -> list[str]:
@@ -37,13 +33,13 @@ def test_it_goes_down_only_after_the_threshold_of_failures_in_a_row(app, client,
     client.get(f"/api/push/{uuid}")
     client.get(f"/api/push/{uuid}?status=down")
     client.get(f"/ping/{uuid}/fail")
-    assert state(app, uuid).status == "up" and state(app, uuid).fail_count == 2
+    assert load_check(app, uuid).status == "up" and load_check(app, uuid).fail_count == 2
     client.get(f"/api/push/{uuid}")  # a success resets the count
     client.get(f"/api/push/{uuid}?status=down")
     client.get(f"/ping/{uuid}/1")
-    assert state(app, uuid).status == "up"
+    assert load_check(app, uuid).status == "up"
     client.get(f"/ping/{uuid}/fail")
-    assert state(app, uuid).status == "down"
+    assert load_check(app, uuid).status == "down"
     # The log shows each failure as it came.
     assert kinds(app, uuid) == ["success", "fail", "fail", "success", "fail", "fail", "fail"]
 
@@ -54,9 +50,9 @@ def test_a_value_out_of_bounds_is_a_failure_naming_value_and_bound(app, client, 
                                                                    reason):
     uuid = check(value_min=0, value_max=90)
     client.get(f"/api/push/{uuid}?value=50")
-    assert state(app, uuid).status == "up"
+    assert load_check(app, uuid).status == "up"
     client.get(f"/api/push/{uuid}?{query}")
-    assert state(app, uuid).status == "down"
+    assert load_check(app, uuid).status == "down"
     with app.app_context():
         assert db.session.scalar(sa.select(Flip.reason).where(Flip.new_status == "down")) == reason
         ping = db.session.scalars(sa.select(Ping).order_by(Ping.n.desc())).first()
@@ -66,9 +62,9 @@ def test_a_value_out_of_bounds_is_a_failure_naming_value_and_bound(app, client, 
 def test_value_bounds_work_with_kumas_ping_and_thresholds_together(app, client, check):
     uuid = check(value_max=500, failure_threshold=2)
     client.get(f"/api/push/{uuid}?status=up&msg=OK&ping=900")
-    assert state(app, uuid).status == "up"
+    assert load_check(app, uuid).status == "up"
     client.get(f"/api/push/{uuid}?status=up&msg=OK&ping=901")
-    assert state(app, uuid).status == "down"
+    assert load_check(app, uuid).status == "down"
 
 
 @pytest.mark.parametrize("fields, needle", [
@@ -85,7 +81,7 @@ def test_bad_alerting_fields_are_a_400(api, fields, needle):
 def test_reminders_come_each_period_while_down_and_stop_on_recovery(app, client, check):
     uuid = check(nag_period=60)
     client.get(f"/api/push/{uuid}?status=down")
-    down_at = state(app, uuid).next_nag - timedelta(seconds=60)
+    down_at = load_check(app, uuid).next_nag - timedelta(seconds=60)
     with app.app_context():
         assert send_reminders(down_at + timedelta(seconds=59)) == 0
         assert send_reminders(down_at + timedelta(seconds=61)) == 1
@@ -94,7 +90,7 @@ def test_reminders_come_each_period_while_down_and_stop_on_recovery(app, client,
         events = db.session.scalars(sa.select(Notification.event).order_by(Notification.id)).all()
         assert events == ["down", "reminder", "reminder"]
     client.get(f"/api/push/{uuid}")
-    assert state(app, uuid).next_nag is None
+    assert load_check(app, uuid).next_nag is None
     with app.app_context():
         assert send_reminders(utcnow() + timedelta(days=1)) == 0
 
@@ -110,8 +106,8 @@ def test_paused_checks_get_no_reminders(app, api, client, check):
 def test_turning_reminders_on_for_a_down_check_schedules_one(app, api, client, check):
     uuid = check()
     client.get(f"/api/push/{uuid}?status=down")
-    assert state(app, uuid).next_nag is None
+    assert load_check(app, uuid).next_nag is None
     api("post", f"/checks/{uuid}", json={"nag_period": 300})
-    assert state(app, uuid).next_nag is not None
+    assert load_check(app, uuid).next_nag is not None
     body = api("get", f"/checks/{uuid}").get_json()
     assert (body["nag_period"], body["failure_threshold"]) == (300, 1)
