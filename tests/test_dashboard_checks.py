@@ -226,6 +226,24 @@ def test_the_event_log_lists_pings_and_changes_newest_first_a_page_at_a_time(log
     assert re.search(r"took \d+\.\d s", newest) and "disk full" in newest
 
 
+def test_the_status_card_refreshes_itself_and_answers_204_while_nothing_changed(logged_in, api):
+    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+    html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
+    live = re.search(r'id="check-status"[^>]*hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert logged_in.htmx(live).status_code == 204
+    logged_in.get(f"/api/push/{uuid}?msg=hello")
+    r = logged_in.htmx(live)
+    body = r.get_data(as_text=True)
+    assert r.status_code == 200 and "<html" not in body
+    assert '<span id="check-badge" hx-swap-oob="true"><span class="status status-up">' in body
+    assert '<div id="event-log" class="event-log" hx-swap-oob="true">' in body and "hello" in body
+    # Looking at an older page of the log: the refresh leaves the log alone.
+    for _ in range(30):
+        logged_in.get(f"/api/push/{uuid}")
+    older = logged_in.htmx(live.replace("page=1", "page=2")).get_data(as_text=True)
+    assert 'id="check-status"' in older and "event-log" not in older
+
+
 def test_values_are_drawn_as_a_chart(logged_in, api):
     uuid = api("post", "/checks/", json={"name": "lag"}).get_json()["uuid"]
     assert "<polyline" not in logged_in.get(f"/checks/{uuid}").get_data(as_text=True)

@@ -11,13 +11,13 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
 from .extensions import db
 from .models import Check
-from .schedules import is_late
 
 # Down first: the checks that need someone come before those that do not.
 STATUS_ORDER = {"down": 0, "late": 1, "started": 2, "up": 3, "new": 4, "paused": 5}
@@ -115,25 +115,36 @@ def user_checks(user_id: int) -> list[Check]:
     return list(db.session.scalars(sa.select(Check).where(Check.user_id == user_id)))
 
 
-# Every column the list shows, or that decides what it shows.
-_SHOWN = (Check.id, Check.uuid, Check.status, Check.last_ping, Check.n_pings,
-          Check.next_ping, Check.alert_after, Check.name, Check.tags, Check.kind,
-          Check.timeout, Check.grace, Check.schedule, Check.tz,
-          Check.grace_to_end_of_day)
+# Every column but the description: what the list and a check's status card
+# show, and what decides the state they derive.
+_COLUMNS = [c for c in Check.__table__.c if c.name != "desc"]
+
+
+class _Row(SimpleNamespace):
+    """A bare row that the model's own rules can read, so the fingerprint
+    follows every state the pages derive ("late", "started", any added later)
+    without loading ORM objects."""
+
+    schedule_spec = Check.schedule_spec
+    get_status = Check.get_status
 
 
 def fingerprint(user_id: int, timezone: str, now: datetime) -> str:
-    """A short hash of everything the user's list shows.
+    """A short hash of everything the user's list shows."""
+    return _fingerprint(Check.user_id == user_id, timezone, now)
 
-    "late" is not stored (it is the clock passing next_ping), so whether each
-    check is late now goes into the hash too; the relative times ("3 minutes
-    ago") are kept fresh by the browser and need not.
-    """
+
+def check_fingerprint(check_id: int, timezone: str, now: datetime) -> str:
+    """The same for one check (its page's status card and event log)."""
+    return _fingerprint(Check.id == check_id, timezone, now)
+
+
+def _fingerprint(where, timezone: str, now: datetime) -> str:
+    # The derived state goes into the hash beside the stored one: "late" is
+    # the clock passing next_ping, with no write to the row. The relative
+    # times ("3 minutes ago") are kept fresh by the browser and need not.
     digest = hashlib.sha256(timezone.encode())
-    rows = db.session.execute(
-        sa.select(*_SHOWN).where(Check.user_id == user_id).order_by(Check.id)
-    )
+    rows = db.session.execute(sa.select(*_COLUMNS).where(where).order_by(Check.id)).mappings()
     for row in rows:
-        late = is_late(row.status, row.next_ping, now)
-        digest.update(repr((tuple(row), late)).encode())
+        digest.update(repr((tuple(row.values()), _Row(**row).get_status(now))).encode())
     return digest.hexdigest()[:20]

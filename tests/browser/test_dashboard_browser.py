@@ -81,6 +81,13 @@ def test_create_a_check_copy_its_url_and_see_a_ping_arrive_live(logged_in_page, 
         ping(live_server, uuid, f"?value={value}&msg=rows-synced")
     page.get_by_role("link", name="nightly-backup").click()
     expect(page.locator(".chart circle.dot")).to_have_count(6)
+    # The check's page follows its pings too, without a reload.
+    page.evaluate("window.__stillTheSamePage = true")
+    ping(live_server, uuid, "?status=down&msg=disk-full-again")
+    expect(page.locator("#check-badge .status-word")).to_have_text("down", timeout=15_000)
+    expect(page.locator("#event-log tbody tr").first).to_contain_text("down")
+    expect(page.locator("#event-log")).to_contain_text("disk-full-again")
+    assert page.evaluate("window.__stillTheSamePage") is True
     page.screenshot(path=artifacts / "details.png", full_page=True)
 
 

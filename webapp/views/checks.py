@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import checks as check_actions
 from ..chart import value_chart
+from ..check_list import check_fingerprint
 from ..check_fields import FieldError, apply_fields, parse_fields
 from ..event_log import event_page, value_points
 from ..extensions import db, htmx
@@ -17,6 +18,7 @@ from ..schedule_text import explain_cron
 from ..schedules import Schedule, cron_error, next_expected, tz_error
 from ..snippets import push_forms, push_snippets
 from ..urls import push_url
+from .dashboard import REFRESH_SECONDS
 
 bp = Blueprint("checks", __name__, url_prefix="/checks")
 
@@ -84,18 +86,36 @@ def save(check: Check, form: CheckForm) -> bool:
     return True
 
 
+def status_context(check: Check) -> dict:
+    """What the status card needs; the page and its refresh share it."""
+    now = utcnow()
+    # Taken before the card is drawn, as on the list: never older than the page.
+    fp = check_fingerprint(check.id, current_user.timezone, now)
+    return {"check": check, "status": check.get_status(now), "fp": fp,
+            "refresh": REFRESH_SECONDS, "log": event_page(check.id, page_number())}
+
+
 @bp.get("/<uuid>")
 @login_required
 def detail(uuid: str):
     """One check: its push URLs, snippets, schedule, chart and event log."""
     check = get_own_check(uuid)
-    url = push_url(check.uuid)
     return render_template(
-        "checks/detail.html", check=check, status=check.get_status(),
+        "checks/detail.html", **status_context(check),
         forms=push_forms(check.uuid, check.slug, getattr(current_user, "ping_key", None)),
-        snippets=push_snippets(url),
-        chart=value_chart(value_points(check.id)), log=event_page(check.id, page_number()),
+        snippets=push_snippets(push_url(check.uuid)), chart=value_chart(value_points(check.id)),
     )
+
+
+@bp.get("/<uuid>/live")
+@login_required
+def live(uuid: str):
+    """The status card again, or 204 when nothing about the check changed."""
+    check = get_own_check(uuid)
+    if request.args.get("fp") == check_fingerprint(check.id, current_user.timezone, utcnow()):
+        return Response(status=204, headers={"Cache-Control": "no-store"})
+    body = render_template("checks/partials/_status_live.html", **status_context(check))
+    return Response(body, headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/<uuid>/events")
