@@ -90,6 +90,11 @@ def instance_defaults(config: dict, instance_path: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{folder / 'heartbeats.db'}"
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A local file cannot have dropped the connection: skip the SELECT 1
+        # that pre-ping would spend on every request (every ping).
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {**config["SQLALCHEMY_ENGINE_OPTIONS"],
+                                               "pool_pre_ping": False}
     if not config.get("RQ_QUEUE"):
         config["RQ_QUEUE"] = default_queue_name(config["SQLALCHEMY_DATABASE_URI"])
     if not config.get("SECRET_KEY"):

@@ -146,8 +146,8 @@ def test_a_notification_whose_job_vanished_is_requeued_and_sent(app, live_server
         # A flip committed long ago whose job never reached Redis (flushed, or
         # Redis was down when the ping came).
         long_ago = utcnow() - timedelta(minutes=5)
-        record_flip(check.id, check.user_id, "up", "down", reason="test", actor="test",
-                    now=long_ago)
+        record_flip(db.session.connection(), check.id, check.user_id, "up", "down",
+                    reason="test", actor="test", now=long_ago)
         check.status = "down"
         db.session.commit()
         assert requeue_lost() == 1

@@ -51,7 +51,7 @@ def _set_status(check: Check, new_status: str, allowed, *, actor: str, reason: s
                     last_start_rid=None, next_nag=None, fail_count=0)
         ).rowcount
         if claimed == 1:
-            record_flip(check.id, check.user_id, old, new_status,
+            record_flip(db.session.connection(), check.id, check.user_id, old, new_status,
                         reason=reason, actor=actor, now=now)
             db.session.commit()  # also expires `check`, so it reads the new state
             return True

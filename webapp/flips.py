@@ -7,9 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from .channels import alert_targets
-from .extensions import db
-from .models import Flip, Notification
+from .models import Channel, Flip, Notification, User, check_channels
 from .queue import new_job_id
 
 flips = Flip.__table__
@@ -26,18 +24,39 @@ def is_alert(old_status: str, new_status: str) -> bool:
     return new_status == "down" or (new_status == "up" and old_status == "down")
 
 
-def queue_notifications(check_id: int, user_id: int, flip_id: int | None, event: str,
-                        now: datetime) -> list[tuple[int, str]]:
+def alert_targets(conn: sa.Connection, check_id: int,
+                  user_id: int) -> list[tuple[int | None, str, str]]:
+    """(channel id, kind, target) for each channel a check alerts.
+
+    A user who has set up no channels at all still hears by email at their own
+    address; one who has, hears only through the channels the check names.
+    """
+    rows = conn.execute(
+        sa.select(Channel.id, Channel.kind, Channel.value)
+        .join(check_channels, check_channels.c.channel_id == Channel.id)
+        .where(check_channels.c.check_id == check_id)
+        .order_by(Channel.id)
+    ).all()
+    if rows:
+        return [(r.id, r.kind, r.value) for r in rows]
+    if conn.scalar(sa.select(Channel.id).where(Channel.user_id == user_id).limit(1)):
+        return []
+    email = conn.scalar(sa.select(User.email).where(User.id == user_id))
+    return [(None, "email", email)]
+
+
+def queue_notifications(conn: sa.Connection, check_id: int, user_id: int, flip_id: int | None,
+                        event: str, now: datetime) -> list[tuple[int, str]]:
     """One outbox row per channel the check alerts; returns (id, job id) pairs."""
     rows = [
         {"flip_id": flip_id, "check_id": check_id, "channel_id": channel_id, "event": event,
          "kind": kind, "target": target, "status": "pending", "attempts": 0, "error": "",
          "created": now, "job_id": new_job_id(), "enqueued": now}
-        for channel_id, kind, target in alert_targets(check_id, user_id)
+        for channel_id, kind, target in alert_targets(conn, check_id, user_id)
     ]
     if not rows:
         return []
-    result = db.session.execute(
+    result = conn.execute(
         sa.insert(notifications).returning(notifications.c.id, notifications.c.job_id,
                                            sort_by_parameter_order=True),
         rows,
@@ -46,6 +65,7 @@ def queue_notifications(check_id: int, user_id: int, flip_id: int | None, event:
 
 
 def record_flip(
+    conn: sa.Connection,
     check_id: int,
     user_id: int,
     old_status: str,
@@ -57,11 +77,12 @@ def record_flip(
 ) -> list[tuple[int, str]]:
     """Insert a flip and its notification rows; returns their (id, job id) pairs.
 
-    The caller owns the transaction: the flip, its notifications (the outbox)
-    and the state change itself must commit together, or not at all, so that a
-    crash can neither lose an alert nor send one for a change that never was.
+    The caller owns the transaction and passes its connection: the flip, its
+    notifications (the outbox) and the state change itself must commit
+    together, or not at all, so that a crash can neither lose an alert nor
+    send one for a change that never was.
     """
-    flip_id = db.session.execute(
+    flip_id = conn.execute(
         sa.insert(flips)
         .values(check_id=check_id, created=now, old_status=old_status,
                 new_status=new_status, reason=reason[:200], actor=actor)
@@ -69,14 +90,15 @@ def record_flip(
     ).scalar_one()
     if not is_alert(old_status, new_status):
         return []
-    return queue_notifications(check_id, user_id, flip_id, new_status, now)
+    return queue_notifications(conn, check_id, user_id, flip_id, new_status, now)
 
 
-def record_reminder(check_id: int, user_id: int, now: datetime) -> list[tuple[int, str]]:
+def record_reminder(conn: sa.Connection, check_id: int, user_id: int,
+                    now: datetime) -> list[tuple[int, str]]:
     """Reminder rows for a check that is still down, tied to the flip that put it there."""
-    flip_id = db.session.scalar(
+    flip_id = conn.scalar(
         sa.select(flips.c.id)
         .where(flips.c.check_id == check_id, flips.c.new_status == "down")
         .order_by(flips.c.id.desc()).limit(1)
     )
-    return queue_notifications(check_id, user_id, flip_id, "reminder", now)
+    return queue_notifications(conn, check_id, user_id, flip_id, "reminder", now)

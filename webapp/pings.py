@@ -73,14 +73,15 @@ def state_of(row) -> CheckState:
                       row.nag_period, row.next_nag)
 
 
-def run_start_of(check_id: int, state: CheckState, rid: str | None) -> datetime | None:
+def run_start_of(conn: sa.Connection, check_id: int, state: CheckState,
+                 rid: str | None) -> datetime | None:
     """When the run that a success or failure with this rid began, if it was signalled."""
     if state.last_start is not None and state.last_start_rid == rid:
         return state.last_start
     if rid is None:
         return None
     # Overlapping runs: an older run's start is in the log, found by index.
-    return db.session.scalar(
+    return conn.scalar(
         sa.select(pings.c.created)
         .where(pings.c.check_id == check_id, pings.c.rid == rid, pings.c.kind == "start")
         .order_by(pings.c.n.desc())
@@ -125,8 +126,10 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
     unavailable, after rolling back.
     """
     now = now or utcnow()
-    try:
-        conn = db.session.connection()
+    # A Core connection of its own rather than the ORM session: on this path
+    # the session's bookkeeping would cost more than the statements do.
+    # begin() commits when the block ends, and rolls back on any error.
+    with db.engine.begin() as conn:
         # Writing first takes the row lock (PostgreSQL) or the write lock
         # (SQLite) before anything is read, so concurrent pings of one check
         # queue up here: each gets its own n, and the state it reads is the
@@ -134,12 +137,11 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
         # and both record a recovery.
         row = conn.execute(_BUMP, {"p_uuid": uuid}).first()
         if row is None:
-            db.session.rollback()
             return None
         state = state_of(row)
         run_start = None
         if data.kind in ("success", "fail"):
-            run_start = run_start_of(row.id, state, data.rid)
+            run_start = run_start_of(conn, row.id, state, data.rid)
         out = next_state(state, data.kind, data.method, data.rid, run_start, now, data.value)
         # A value out of bounds is told in the log as the message, when the ping had none.
         msg = data.msg if data.msg or not out.failure else out.failure
@@ -164,12 +166,8 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
         notifications: list[tuple[int, str]] = []
         if out.status != row.status:
             notifications = record_flip(
-                row.id, row.user_id, row.status, out.status,
+                conn, row.id, row.user_id, row.status, out.status,
                 reason=flip_reason(data, out.failure), actor="ping", now=now,
             )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return Applied(row.id, ping_id, row.n_pings, out.kind, now, row.status, out.status,
                    notifications)

@@ -60,7 +60,7 @@ def flip_down(due, now: datetime) -> list[tuple[int, str]] | None:
             next_nag=now + timedelta(seconds=row.nag_period)))
     schedule = Schedule(grace=due.grace, max_runtime=due.max_runtime)
     pending = record_flip(
-        due.id, row.user_id, due.status, "down",
+        db.session.connection(), due.id, row.user_id, due.status, "down",
         reason=down_reason(schedule, due.last_start, now), actor="sweep", now=now,
     )
     db.session.commit()
@@ -110,7 +110,7 @@ def send_reminders(now: datetime | None = None) -> int:
         if not claimed:
             db.session.rollback()
             continue
-        pending = record_reminder(check.id, check.user_id, now)
+        pending = record_reminder(db.session.connection(), check.id, check.user_id, now)
         db.session.commit()
         dispatch(pending)
         sent += 1
