@@ -15,14 +15,13 @@ import sqlalchemy as sa
 from webapp.extensions import db
 from webapp.models import Check, Ping
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+# A copy of shared/seeds/, the documents the product was made from, kept here
+# so that the suite runs them wherever it runs.
+SEEDS = Path(__file__).resolve().parent / "seeds"
 # A curl command on a line of its own, or quoted inline in `backticks`.
 CURL_LINE = re.compile(r"(?:^\s*|`)(curl [^`\n]+)", re.MULTILINE)
 
-pytestmark = [
-    pytest.mark.skipif(not SEEDS.is_dir(), reason=f"no seed documents at {SEEDS}"),
-    pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed"),
-]
+pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 
 
 def seed_curl_lines() -> list[str]:
