@@ -1,0 +1,174 @@
+"""Part 2, deadline to mail: a real worker mails an aiosmtpd sink in this
+process, and each DOWN mail's arrival is compared with its check's deadline."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid as uuidlib
+from datetime import datetime
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import redis
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from processes import ROOT, Children, bench_app, free_port, log, migrate, percentile, tail
+from webapp.extensions import db
+from webapp.models import Check, Flip, User
+from webapp.pings import PingData, apply_ping
+
+GRACE = 1
+TIMEOUTS = range(3, 16)  # seconds; with the grace, deadlines 4..16 s after a ping
+PING_SPREAD = 2.0  # seconds over which the latency checks are pinged
+
+
+class MailSink:
+    """aiosmtpd handler noting each message's subject and arrival time."""
+
+    def __init__(self):
+        self.arrivals: list[tuple[str, float]] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        arrived = time.time()
+        subject = message_from_bytes(envelope.content, policy=policy.default)["Subject"]
+        with self.lock:
+            self.arrivals.append((str(subject), arrived))
+        return "250 OK"
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.arrivals)
+
+
+def wait_for_worker(redis_url: str, queue: str, proc: subprocess.Popen, timeout: float = 30) -> None:
+    """Ready when RQ has registered it on our queue (the sweeper starts just before)."""
+    conn = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + timeout
+    while conn.scard(f"rq:workers:{queue}") == 0:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the worker did not start:\n{tail(proc.log_path)}")
+        time.sleep(0.1)
+
+
+def ping_staggered(app, n_checks: int) -> dict[str, datetime]:
+    """Create and ping the checks so their deadlines fall at many moments;
+    returns each check's alert_after by name."""
+    with app.app_context():
+        user = User(email="bench-alerts@example.com", password_hash="!")
+        checks = [Check(user=user, name=f"bench-{i:04d}", grace=GRACE,
+                        # Neighbours in ping order get far-apart timeouts.
+                        timeout=TIMEOUTS[(i * 7) % len(TIMEOUTS)])
+                  for i in range(n_checks)]
+        db.session.add_all([user, *checks])
+        db.session.commit()
+        tokens = [c.uuid for c in checks]
+        start = time.monotonic()
+        for i, token in enumerate(tokens):
+            time.sleep(max(0.0, start + i * PING_SPREAD / n_checks - time.monotonic()))
+            apply_ping(token, PingData(msg="bench", remote_addr="127.0.0.1"))
+        deadlines = dict(db.session.execute(sa.select(Check.name, Check.alert_after)).all())
+        db.session.remove()
+        db.engine.dispose()
+    return deadlines
+
+
+def measure_alert_latency(tmp: Path, redis_url: str, children: Children,
+                          stack: contextlib.ExitStack, args) -> dict:
+    sink = MailSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    stack.callback(controller.stop)
+
+    database_url = f"sqlite:///{tmp / 'alerts.db'}"
+    queue = f"hb-bench-{uuidlib.uuid4().hex}"
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "RQ_QUEUE": queue,
+           "SECRET_KEY": "bench-" + uuidlib.uuid4().hex, "MAIL_SERVER": "127.0.0.1",
+           "MAIL_PORT": str(controller.port), "MAIL_DEFAULT_SENDER": "heartbeats@bench.test"}
+    env.pop("SWEEP_INTERVAL", None)  # the default is what we measure
+    migrate(env)
+    worker = children.start([sys.executable, "worker.py"], cwd=ROOT, env=env,
+                            log_path=tmp / "worker.log")
+    try:
+        wait_for_worker(redis_url, queue, worker)
+        app = bench_app(database_url, redis_url, RQ_QUEUE=queue)
+        deadlines = ping_staggered(app, args.checks)
+        last = max(deadlines.values()).timestamp()
+        log(f"  {args.checks} checks pinged; deadlines within the next "
+            f"{last - time.time():.0f} s; waiting for the DOWN mails ...")
+        give_up = last + 20
+        while sink.count() < args.checks and time.time() < give_up:
+            time.sleep(0.1)
+        time.sleep(1.5)  # a duplicate would come right behind its first copy
+    finally:
+        children.stop(worker)
+        forget_queue(redis_url, queue)
+    flipped = down_flip_times(app)
+
+    with sink.lock:
+        arrivals = list(sink.arrivals)
+    first: dict[str, float] = {}
+    duplicates = unexpected = 0
+    for subject, at in arrivals:
+        name = subject.removeprefix("DOWN: ")
+        if name == subject or name not in deadlines:
+            unexpected += 1
+        elif name in first:
+            duplicates += 1
+        else:
+            first[name] = at
+    latencies = [at - deadlines[name].timestamp() for name, at in first.items()]
+    # Where the time goes: the sweep noticing the deadline, then the delivery.
+    sweep = [flipped[name] - deadlines[name].timestamp() for name in first if name in flipped]
+    delivery = [at - flipped[name] for name, at in first.items() if name in flipped]
+    return {
+        "checks": args.checks,
+        "mails": len(arrivals),
+        "down_mails": len(first),
+        "missing": args.checks - len(first),
+        "duplicates": duplicates,
+        "unexpected": unexpected,
+        "early": sum(1 for x in latencies if x < 0),
+        "p50_s": percentile(latencies, 50),
+        "p99_s": percentile(latencies, 99),
+        "max_s": max(latencies, default=None),
+        "min_s": min(latencies, default=None),
+        "sweep_p50_s": percentile(sweep, 50), "sweep_p99_s": percentile(sweep, 99),
+        "delivery_p50_s": percentile(delivery, 50), "delivery_p99_s": percentile(delivery, 99),
+    }
+
+
+def down_flip_times(app) -> dict[str, float]:
+    """When the sweep flipped each check down (the flip's time is the sweep's "now")."""
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(Check.name, Flip.created).join(Flip, Flip.check_id == Check.id)
+            .where(Flip.new_status == "down")
+        ).all()
+        db.session.remove()
+        db.engine.dispose()
+    return {name: created.timestamp() for name, created in rows}
+
+
+def forget_queue(redis_url: str, queue: str) -> None:
+    """Delete our queue's keys and its jobs: the name is unique to this run,
+    so nothing else on a shared Redis is touched."""
+    from rq import Queue
+
+    conn = redis.Redis.from_url(redis_url)
+    with contextlib.suppress(redis.RedisError, OSError):
+        q = Queue(queue, connection=conn)
+        job_ids = set(q.get_job_ids())
+        for registry in (q.started_job_registry, q.finished_job_registry, q.failed_job_registry,
+                         q.deferred_job_registry, q.scheduled_job_registry, q.canceled_job_registry):
+            job_ids.update(registry.get_job_ids())
+        keys = [key for job_id in job_ids for key in (f"rq:job:{job_id}", f"rq:results:{job_id}")]
+        keys += conn.scan_iter(match=f"*{queue}*")
+        if keys:
+            conn.delete(*keys)

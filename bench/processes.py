@@ -1,0 +1,158 @@
+"""The processes the bench starts and stops, and the helpers all its parts share.
+
+Children starts each process in a session of its own and stops it with its
+children; gunicorn runs with the Procfile's web settings; Redis is REDIS_URL,
+else the local server, else an embedded Valkey.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import math
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import redis
+
+from webapp import create_app
+from webapp.queue import LOCAL_REDIS, start_embedded
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+
+
+# --- small helpers -----------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Nearest-rank percentile; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = min(len(ordered), max(1, math.ceil(p / 100 * len(ordered))))
+    return ordered[rank - 1]
+
+
+def log(text: str) -> None:
+    print(text, flush=True)
+
+
+def tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+class Children:
+    """Every process the bench starts, each in a session of its own, so that
+    stopping one reaches its children (gunicorn's workers) and nothing else."""
+
+    def __init__(self):
+        self.procs: list[subprocess.Popen] = []
+
+    def start(self, args: list[str], *, cwd: Path, env: dict, log_path: Path) -> subprocess.Popen:
+        with open(log_path, "ab") as out:
+            proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        proc.log_path = log_path
+        self.procs.append(proc)
+        return proc
+
+    def stop(self, proc: subprocess.Popen, grace: float = 15) -> None:
+        """SIGTERM (gunicorn and RQ finish the request or job in hand), then SIGKILL."""
+        if proc not in self.procs:
+            return
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        # Workers the leader left behind still carry its process group id.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        self.procs.remove(proc)
+
+    def stop_all(self) -> None:
+        for proc in reversed(list(self.procs)):
+            self.stop(proc)
+
+
+def run_checked(args: list[str], *, cwd: Path, env: dict, what: str) -> None:
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise RuntimeError(f"{what} failed:\n{done.stdout}{done.stderr}")
+
+
+def migrate(env: dict) -> None:
+    """The schema from the migrations, as `flask db upgrade` builds it in production."""
+    flask = Path(sys.executable).with_name("flask")
+    run_checked([str(flask), "db", "upgrade"], cwd=ROOT, env=env, what="flask db upgrade")
+
+
+def bench_app(database_url: str, redis_url: str, **extra):
+    """The app, in this process, for setting up and reading back the database."""
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url,
+                       "SECRET_KEY": "bench", **extra})
+
+
+def resolve_redis(folder: Path, stack: contextlib.ExitStack) -> str:
+    """REDIS_URL, else the local server, else an embedded Valkey stopped at the end."""
+    url = os.environ.get("REDIS_URL") or LOCAL_REDIS
+    with contextlib.suppress(redis.RedisError, OSError):
+        if redis.Redis.from_url(url, socket_connect_timeout=0.5).ping():
+            return url
+    url = start_embedded(folder)
+    pid = int((folder / "valkey.pid").read_text().strip())
+    stack.callback(stop_pid, pid)
+    return url
+
+
+def stop_pid(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+
+
+# --- servers -----------------------------------------------------------------------
+
+def start_gunicorn(children: Children, app_spec: str, *, cwd: Path, env: dict,
+                   log_path: Path) -> tuple[subprocess.Popen, int]:
+    """The Procfile's web line, bound to a free port on 127.0.0.1."""
+    port = free_port()
+    workers = os.environ.get("WEB_CONCURRENCY") or "4"
+    args = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+            "--workers", workers, app_spec]
+    return children.start(args, cwd=cwd, env=env, log_path=log_path), port
+
+
+def wait_for_http(proc: subprocess.Popen, port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{tail(proc.log_path)}")
+        # http.client, not urllib: no proxy settings can reroute the probe.
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            conn.request("GET", "/bench-ready")
+            conn.getresponse()
+            return  # any answer means it serves
+        except (OSError, http.client.HTTPException):
+            time.sleep(0.1)
+        finally:
+            conn.close()
+    raise RuntimeError(f"server did not answer within {timeout} s:\n{tail(proc.log_path)}")
