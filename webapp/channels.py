@@ -7,11 +7,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 
 from .check_fields import FieldError
 from .extensions import db
-from .models import Channel, Check, User, check_channels
+from .models import Channel, Check, Notification, User, check_channels
 
 KINDS = ("email", "webhook", "apprise")
 EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
@@ -69,6 +70,55 @@ VALUE_HELP = {
 
 def default_name(kind: str, value: str) -> str:
     return (value if kind == "email" else f"{kind}: {urlsplit(value).hostname or value}")[:100]
+
+
+def add_channel(user_id: int, fields: dict) -> Channel:
+    """Save a channel (`parse_channel`'s fields) that every existing check alerts too; commits.
+
+    New checks alert all channels, so a new channel joining the old checks
+    keeps "every check alerts every channel" true until someone narrows it.
+    """
+    channel = Channel(user_id=user_id, **fields)
+    channel.checks = list(db.session.scalars(sa.select(Check).where(Check.user_id == user_id)))
+    db.session.add(channel)
+    db.session.commit()
+    return channel
+
+
+def update_channel(channel: Channel, fields: dict) -> None:
+    """Change name, value and headers (not the kind); commits.
+
+    Notifications already queued keep the target they were made with.
+    """
+    channel.name, channel.value, channel.headers = fields["name"], fields["value"], fields["headers"]
+    db.session.commit()
+
+
+def user_channels(user_id: int) -> list[Channel]:
+    return list(db.session.scalars(
+        sa.select(Channel).where(Channel.user_id == user_id).order_by(Channel.id)))
+
+
+def checks_per_channel(user_id: int) -> dict[int, int]:
+    """{channel id: how many checks alert it}, for the user's channels."""
+    rows = db.session.execute(
+        sa.select(check_channels.c.channel_id, sa.func.count())
+        .join(Channel, Channel.id == check_channels.c.channel_id)
+        .where(Channel.user_id == user_id)
+        .group_by(check_channels.c.channel_id)
+    ).all()
+    return dict(rows)
+
+
+def failed_deliveries(channel_id: int, limit: int = 5) -> list[Notification]:
+    """The channel's latest notifications that were given up on, newest first."""
+    return list(db.session.scalars(
+        sa.select(Notification)
+        .where(Notification.channel_id == channel_id, Notification.status == "failed")
+        .order_by(Notification.created.desc(), Notification.id.desc())
+        .limit(limit)
+        .options(so.joinedload(Notification.check))
+    ))
 
 
 def resolve_channels(user_id: int, spec: Any) -> list[Channel]:

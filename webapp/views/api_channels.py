@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import g, jsonify
 
-from ..channels import parse_channel
+from ..channels import add_channel, parse_channel, user_channels
 from ..extensions import db
-from ..models import Channel, Check
+from ..models import Channel
 from .api import authorize, bp, json_body
 
 
@@ -19,20 +19,14 @@ def channel_json(channel: Channel) -> dict:
 @authorize
 def list_channels():
     """The user's channels, as Healthchecks lists its integrations."""
-    rows = db.session.scalars(
-        sa.select(Channel).where(Channel.user_id == g.user.id).order_by(Channel.id))
-    return jsonify(channels=[channel_json(c) for c in rows])
+    return jsonify(channels=[channel_json(c) for c in user_channels(g.user.id)])
 
 
 @bp.post("/channels/")
 @authorize
 def create_channel():
     """Add a channel (201); every existing check alerts it too, as new checks will."""
-    fields = parse_channel(json_body())
-    channel = Channel(user_id=g.user.id, **fields)
-    channel.checks = list(db.session.scalars(sa.select(Check).where(Check.user_id == g.user.id)))
-    db.session.add(channel)
-    db.session.commit()
+    channel = add_channel(g.user.id, parse_channel(json_body()))
     return jsonify(channel_json(channel)), 201
 
 
