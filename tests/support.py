@@ -3,6 +3,8 @@ name once a subfolder has a conftest too)."""
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 import socket
 import time
 
@@ -10,7 +12,12 @@ import pytest
 import sqlalchemy as sa
 
 from webapp.extensions import db
-from webapp.models import ApiKey, Check, Ping, User
+from webapp.models import ApiKey, Check, Notification, Ping, User
+from webapp.notify import deliver
+
+# The check form as a browser sends it for a check with only a name typed.
+NAME_ONLY = {"name": "nightly-backup", "kind": "interval", "every": "1", "every_unit": "days",
+             "grace": "1", "grace_unit": "hours", "tz": "UTC", "deadline": "end_of_day"}
 
 
 def free_port() -> int:
@@ -78,3 +85,35 @@ def pings_of(app, uuid: str) -> list[Ping]:
             sa.select(Ping).join(Check).where(Check.uuid == uuid).order_by(Ping.n)).all()
         db.session.expunge_all()
         return rows
+
+
+def field_error(html: str, field_id: str) -> str:
+    """The message shown next to one field (and tied to it by aria-describedby)."""
+    m = re.search(rf'<p class="error" id="{field_id}-error">([^<]+)</p>', html)
+    assert m, f"no error shown for {field_id}"
+    assert re.search(rf'id="{field_id}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field_id}"', html)
+    return html_lib.unescape(m.group(1))
+
+
+def settle_deliveries(app, timeout: float = 20.0) -> None:
+    """Deliver every notification, retrying at once, until none is pending:
+    each is then sent, or failed after its last try.
+
+    Tries run here, in-process; a worker that a previous test started may
+    take some of them too (its lease makes ours skip), so this waits for the
+    outcome rather than counting its own tries.
+    """
+    with app.app_context():
+        ids = db.session.scalars(sa.select(Notification.id)).all()
+
+        def settled() -> bool:
+            for notification_id in ids:
+                try:
+                    deliver(notification_id)
+                except Exception:
+                    pass  # a failed try: RQ would retry it later; this loop retries at once
+            return not db.session.scalar(sa.select(sa.func.count()).where(
+                Notification.id.in_(ids), Notification.status == "pending"))
+
+        wait_until(settled, timeout)
+        db.session.remove()

@@ -1,18 +1,13 @@
 """A check's pages: the add/edit form, the details page and the actions on it."""
 
-import html as html_lib
 import re
 
 import pytest
 import sqlalchemy as sa
 
-from support import make_user
+from support import NAME_ONLY, field_error, make_user
 from webapp.extensions import db
 from webapp.models import Check, Flip
-
-NAME_ONLY = {"name": "nightly-backup", "kind": "interval", "every": "1", "every_unit": "days",
-             "grace": "1", "grace_unit": "hours", "tz": "UTC", "deadline": "end_of_day"}
-
 
 def form(**changes) -> dict:
     return {**NAME_ONLY, **changes}
@@ -33,14 +28,6 @@ def read(app, statement):
 def the_check(app, name="nightly-backup") -> Check | None:
     rows = read(app, sa.select(Check).where(Check.name == name))
     return rows[0][0] if rows else None
-
-
-def field_error(html: str, field_id: str) -> str:
-    """The message shown next to one field (and tied to it by aria-describedby)."""
-    m = re.search(rf'<p class="error" id="{field_id}-error">([^<]+)</p>', html)
-    assert m, f"no error shown for {field_id}"
-    assert re.search(rf'id="{field_id}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field_id}"', html)
-    return html_lib.unescape(m.group(1))
 
 
 def test_a_name_alone_makes_a_daily_check_with_an_hour_of_grace(logged_in, app):
