@@ -164,6 +164,32 @@
     });
   }
 
+  // --- fields that matter for one choice only -------------------------------
+  // data-show-when="kind=webhook": shown while the form's `kind` control has
+  // that value (a select, or the checked radio); hidden fields are disabled
+  // too, so they are not sent. Without this script every field shows.
+  function updateShowWhen(form) {
+    form.querySelectorAll("[data-show-when]").forEach(function (el) {
+      var rule = el.dataset.showWhen.split("=");
+      var control = form.elements[rule[0]];
+      var show = !!control && rule[1].split(" ").indexOf(control.value) >= 0;
+      el.hidden = !show;
+      el.querySelectorAll("input, select, textarea").forEach(function (c) { c.disabled = !show; });
+    });
+  }
+
+  function initShowWhen(root) {
+    var forms = root.matches && root.matches("form") ? [root] : root.querySelectorAll("form");
+    Array.prototype.forEach.call(forms, function (form) {
+      if (form.querySelector("[data-show-when]")) updateShowWhen(form);
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var form = event.target.form;
+    if (form && form.querySelector("[data-show-when]")) updateShowWhen(form);
+  });
+
   // New checks (and sign-ups) start in the browser's own timezone.
   function preselectTimezone(root) {
     var zone;
@@ -238,6 +264,7 @@
   function init(root) {
     refreshTimes(root);
     initScheduleForms(root);
+    initShowWhen(root);
     initTabs(root);
     updateFavicon();
   }

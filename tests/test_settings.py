@@ -1,4 +1,4 @@
-"""The settings page: API keys, password, timezone."""
+"""The settings page: API keys, the ping key, password, timezone."""
 
 import re
 from datetime import UTC, datetime
@@ -89,3 +89,37 @@ def test_times_are_shown_in_the_users_timezone(logged_in, api, app):
 def test_an_unknown_timezone_is_refused(logged_in):
     r = logged_in.post("/settings/timezone", {"timezone": "Mars/Olympus"}, token_from="/settings/")
     assert r.status_code == 400 and "Unknown timezone &#39;Mars/Olympus&#39;" in r.get_data(as_text=True)
+
+
+def ping_key_of(app, email="alice@example.com") -> str:
+    with app.app_context():
+        return db.session.scalar(sa.select(User.ping_key).where(User.email == email))
+
+
+def test_the_ping_key_is_shown_with_a_copy_button(logged_in, app):
+    key = ping_key_of(app)
+    html = logged_in.get("/settings/").get_data(as_text=True)
+    assert f'<code id="ping-key-value" class="copy-text">{key}</code>' in html
+    assert 'data-copy="ping-key-value"' in html and f"http://hb.test/ping/{key}/&lt;slug&gt;" in html
+
+
+def test_rotating_the_ping_key_asks_first_then_retires_the_old_slug_urls(logged_in, api, app):
+    api("post", "/checks/", json={"name": "db-backup"})
+    old = ping_key_of(app)
+    assert logged_in.get(f"/ping/{old}/db-backup").status_code == 200
+    r = logged_in.post("/settings/ping-key/rotate", token_from="/settings/")
+    assert r.status_code == 200 and "Rotate the ping key?" in r.get_data(as_text=True)
+    assert ping_key_of(app) == old  # nothing happened yet
+    r = logged_in.post("/settings/ping-key/rotate", {"confirmed": "yes"}, token_from="/settings/")
+    assert r.status_code == 302 and r.headers["Location"] == "/settings/#ping-key"
+    new = ping_key_of(app)
+    assert new != old and len(new) == 22
+    assert logged_in.get(f"/ping/{old}/db-backup").status_code == 404
+    assert logged_in.get(f"/ping/{new}/db-backup").status_code == 200
+    assert f'<code id="ping-key-value" class="copy-text">{new}</code>' in logged_in.get("/settings/").get_data(as_text=True)
+
+
+def test_rotating_needs_the_csrf_token(logged_in, app):
+    old = ping_key_of(app)
+    assert logged_in.client.post("/settings/ping-key/rotate", data={"confirmed": "yes"}).status_code == 400
+    assert ping_key_of(app) == old

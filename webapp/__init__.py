@@ -48,7 +48,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .views import api, api_channels, api_log, auth, dashboard, hc_ping, legacy, push  # noqa: F401
     from . import security, timefmt
     from .schedule_text import grace_words, schedule_words
-    from .views import checks, settings
+    from .views import channels, checks, settings
 
     app.register_blueprint(push.bp)
     app.register_blueprint(hc_ping.bp)
@@ -58,6 +58,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(checks.bp)
     app.register_blueprint(settings.bp)
+    app.register_blueprint(channels.bp)
     # Machines authenticate by secret URL or API key, not by a browser session.
     for machine_bp in (push.bp, hc_ping.bp, legacy.bp, api.bp):
         csrf.exempt(machine_bp)

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
+from .event_log import delivery_state
 from .extensions import db
 from .models import Check
 
@@ -135,15 +136,16 @@ def fingerprint(user_id: int, timezone: str, now: datetime) -> str:
 
 
 def check_fingerprint(check_id: int, timezone: str, now: datetime) -> str:
-    """The same for one check (its page's status card and event log)."""
-    return _fingerprint(Check.id == check_id, timezone, now)
+    """The same for one check (its page's status card and event log, which
+    lists failing deliveries too: they change no column of the check)."""
+    return _fingerprint(Check.id == check_id, timezone, now, extra=delivery_state(check_id))
 
 
-def _fingerprint(where, timezone: str, now: datetime) -> str:
+def _fingerprint(where, timezone: str, now: datetime, extra: tuple = ()) -> str:
     # The derived state goes into the hash beside the stored one: "late" is
     # the clock passing next_ping, with no write to the row. The relative
     # times ("3 minutes ago") are kept fresh by the browser and need not.
-    digest = hashlib.sha256(timezone.encode())
+    digest = hashlib.sha256(timezone.encode() + repr(extra).encode())
     rows = db.session.execute(sa.select(*_COLUMNS).where(where).order_by(Check.id)).mappings()
     for row in rows:
         digest.update(repr((tuple(row.values()), _Row(**row).get_status(now))).encode())

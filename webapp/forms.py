@@ -7,14 +7,16 @@ for the API too, so a check made in a browser obeys the same rules.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, IntegerField, PasswordField, RadioField,
-                     SelectField, StringField, TextAreaField, TimeField)
+from wtforms import (BooleanField, EmailField, FloatField, HiddenField, IntegerField,
+                     PasswordField, RadioField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField, TimeField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
 from .schedule_text import daily_cron, daily_time
 from .schedules import MAX_SECONDS, cron_error, tz_error
@@ -35,6 +37,11 @@ def timezone_choices() -> list[SelectChoice]:
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def sentence(message: str) -> str:
+    """An API-style reason ("unknown timezone 'X'") as the forms say it: "Unknown timezone 'X'."."""
+    return message[0].upper() + message[1:] + ("" if message.endswith(".") else ".")
 
 
 def split_seconds(seconds: int) -> tuple[int, str]:
@@ -85,7 +92,7 @@ class TimezoneForm(FlaskForm):
 
     def validate_timezone(self, field):
         if err := tz_error(field.data or ""):
-            raise ValidationError(err[0].upper() + err[1:] + ".")
+            raise ValidationError(sentence(err))
 
 
 class ApiKeyForm(FlaskForm):
@@ -115,6 +122,26 @@ class CheckForm(FlaskForm):
     grace = IntegerField("Grace", default=1)
     grace_unit = SelectField("Grace unit", choices=UNIT_CHOICES, default="hours")
 
+    # Alerts. The channel boxes are drawn from the user's channels; the hidden
+    # field names the ones drawn, so a channel added since (in another tab)
+    # is not dropped by a form that never showed it.
+    channels = SelectMultipleField("Channels", choices=[], validate_choice=False)
+    channels_shown = HiddenField(default=None)
+    nag = RadioField("Reminders while down", default="off", choices=[
+        SelectChoice("off", "No reminders"), SelectChoice("every", "Send reminders")])
+    nag_every = IntegerField("Remind every", default=1)
+    nag_unit = SelectField("Reminder unit", choices=UNIT_CHOICES, default="hours")
+    failure_threshold = IntegerField("Failures in a row before alerting", default=1,
+                                     description="1: the first failure alerts. A success starts the count again.")
+    value_min = FloatField("Lowest good value", validators=[Optional()])
+    value_max = FloatField("Highest good value", validators=[Optional()])
+    max_runtime = IntegerField("Longest run", validators=[Optional()])
+    max_runtime_unit = SelectField("Run time unit", choices=UNIT_CHOICES, default="minutes")
+    post_only = BooleanField("Only POST pings count",
+                             description="GET and HEAD pings are logged as ignored.")
+    manual_resume = BooleanField("Stay paused until resumed by hand",
+                                 description="Pings to a paused check are logged as ignored instead of resuming it.")
+
     # Which fields each kind of schedule uses; the others may hold anything
     # (the browser leaves them out, or keeps what was typed before a switch).
     USES = {"interval": {"every", "every_unit", "grace", "grace_unit"},
@@ -127,6 +154,8 @@ class CheckForm(FlaskForm):
         unused = self.SCHEDULE_FIELDS - self.USES.get(self.kind.data, set())
         if self.kind.data != "daily" or self.deadline.data != "by":
             unused.add("deadline_at")
+        if self.nag.data != "every":
+            unused.add("nag_every")
         for name in unused:
             self[name].errors = []
         self._errors = None  # recomputed from the fields on next access
@@ -137,6 +166,27 @@ class CheckForm(FlaskForm):
 
     def validate_grace(self, field):
         self._check_seconds(field, self.grace_unit.data, "Grace")
+
+    def validate_nag_every(self, field):
+        self._check_seconds(field, self.nag_unit.data, "The reminder period")
+
+    def validate_max_runtime(self, field):
+        self._check_seconds(field, self.max_runtime_unit.data, "The longest run")
+
+    def validate_failure_threshold(self, field):
+        if field.data is None or not 1 <= field.data <= 1000:
+            field.errors[:] = []
+            raise ValidationError("Give a whole number from 1 to 1000.")
+
+    def validate_value_min(self, field):
+        if field.data is not None and not math.isfinite(field.data):
+            raise ValidationError("Give a finite number, or leave it empty.")
+
+    def validate_value_max(self, field):
+        self.validate_value_min(field)
+        low = self.value_min.data
+        if low is not None and field.data is not None and math.isfinite(low) and low > field.data:
+            raise ValidationError(f"Must not be below the lowest good value ({low:g}).")
 
     def validate_at(self, field):
         if field.data is None and not (field.raw_data and field.raw_data[0].strip()):
@@ -158,11 +208,11 @@ class CheckForm(FlaskForm):
     def validate_cron(self, field):
         field.data = " ".join((field.data or "").split())
         if err := cron_error(field.data):
-            raise ValidationError(err[0].upper() + err[1:] + ".")
+            raise ValidationError(sentence(err))
 
     def validate_tz(self, field):
         if err := tz_error(field.data or ""):
-            raise ValidationError(err[0].upper() + err[1:] + ".")
+            raise ValidationError(sentence(err))
 
     def validate_kind(self, field):
         if field.data not in ("interval", "daily", "cron"):
@@ -198,7 +248,30 @@ class CheckForm(FlaskForm):
         else:
             out["schedule"], out["tz"] = self.cron.data, self.tz.data
             out["grace"] = self.grace.data * UNITS[self.grace_unit.data]
+        out["nag_period"] = self.nag_every.data * UNITS[self.nag_unit.data] if self.nag.data == "every" else 0
+        out["failure_threshold"] = self.failure_threshold.data
+        out["value_min"], out["value_max"] = self.value_min.data, self.value_max.data
+        runtime = self.max_runtime.data
+        out["max_runtime"] = runtime * UNITS[self.max_runtime_unit.data] if runtime is not None else None
+        out["methods"] = "POST" if self.post_only.data else ""
+        out["manual_resume"] = bool(self.manual_resume.data)
         return out
+
+    def channels_spec(self, owned: list[str], current: set[str] | None) -> str | None:
+        """The `channels` field for `parse_fields`: the ticked codes, comma-separated.
+
+        `owned` are the user's channel codes now; `current` the check's (None
+        for a new check). A channel the form did not show was added after it
+        was drawn, and joined every check then: it keeps that place (and a new
+        check gets it, as new checks get every channel). None when the form
+        showed no channel list at all: leave the check's channels as they are.
+        """
+        if self.channels_shown.data is None:
+            return None
+        shown = set(self.channels_shown.data.split(","))
+        ticked = set(self.channels.data or [])
+        return ",".join(code for code in owned if code in ticked
+                        or (code not in shown and (current is None or code in current)))
 
     def fill_from(self, check) -> None:
         """Pre-fill the form with a check's fields (the edit page)."""
@@ -209,6 +282,16 @@ class CheckForm(FlaskForm):
         self.grace.data, self.grace_unit.data = split_seconds(check.grace)
         self.every.data, self.every_unit.data = split_seconds(check.timeout)
         self.cron.data = check.schedule
+        self.channels.data = [c.code for c in check.channels]
+        if check.nag_period:
+            self.nag.data = "every"
+            self.nag_every.data, self.nag_unit.data = split_seconds(check.nag_period)
+        self.failure_threshold.data = check.failure_threshold
+        self.value_min.data, self.value_max.data = check.value_min, check.value_max
+        if check.max_runtime:
+            self.max_runtime.data, self.max_runtime_unit.data = split_seconds(check.max_runtime)
+        self.post_only.data = check.methods == "POST"
+        self.manual_resume.data = check.manual_resume
         if check.kind != "cron":
             self.kind.data = "interval"
             return

@@ -59,6 +59,18 @@ def relative(dt: datetime | None, now: datetime | None = None) -> str:
     return "just now"  # unreachable: size >= 5 always matches "second"
 
 
+def duration(seconds: float | None) -> str:
+    """A run's length: '12.3 s', '4 min 05 s', '2 h 03 min'."""
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    whole = int(seconds)
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
+
+
 def iso(dt: datetime | None) -> str:
     """For <time datetime=...>: what app.js reads to refresh the relative words."""
     return "" if dt is None else dt.astimezone(UTC).isoformat(timespec="seconds")
@@ -69,3 +81,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(short, "shorttime")
     app.add_template_filter(relative, "reltime")
     app.add_template_filter(iso, "isotime")
+    app.add_template_filter(duration)

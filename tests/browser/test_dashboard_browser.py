@@ -1,4 +1,4 @@
-"""The dashboard in a real browser: log in, create, copy, watch a ping arrive, filter, rotate."""
+"""The dashboard in a real browser: log in, create, copy, watch a ping arrive, filter, rotate, channels."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def test_create_a_check_copy_its_url_and_see_a_ping_arrive_live(logged_in_page, 
 
     expect(page.get_by_role("heading", name="nightly-backup")).to_be_visible()
     expect(page.locator(".check-title .status-word")).to_have_text("new")
-    expect(page.locator(".facts")).to_contain_text("at 16:05 daily, Europe/Berlin")
+    expect(page.locator("#check-status .facts")).to_contain_text("at 16:05 daily, Europe/Berlin")
     push_url = page.locator("#url-push").inner_text()
     uuid = re.fullmatch(r"http://hb\.test/api/push/([0-9a-f-]{36})", push_url).group(1)
 
@@ -147,10 +147,13 @@ def test_a_refused_form_says_why_next_to_the_field_and_keeps_the_input(logged_in
     expect(page.get_by_label("Name")).to_have_value("weekday-report")
     expect(cron).to_have_value("0 25 * * 1-5")
 
+    # The refused form is a new page: typing before htmx (a deferred script)
+    # has set up its listeners would go unexplained.
+    page.wait_for_load_state()
     cron.fill("0 9 * * 1-5")
     expect(page.locator("#cron-preview")).to_contain_text("At 09:00 on Monday through Friday")
     page.get_by_role("button", name="Create check").click()
-    expect(page.locator(".facts")).to_contain_text("at 09:00 on Monday through Friday, Europe/Berlin")
+    expect(page.locator("#check-status .facts")).to_contain_text("at 09:00 on Monday through Friday, Europe/Berlin")
 
 
 def test_rotate_the_token_after_confirming(logged_in_page, api, live_server):
@@ -208,3 +211,58 @@ def test_a_phone_sized_screen_gets_one_card_per_check(app, browser, live_server,
     assert width <= 390, "the list must not scroll sideways on a phone"
     page.screenshot(path=artifacts / "list-phone.png", full_page=True)
     context.close()
+
+
+def test_add_a_webhook_channel_and_send_it_a_test_notification(logged_in_page, api, receiver, artifacts):
+    page = logged_in_page
+    uuid = api("post", "/checks/", json={"name": "nightly-backup"}).get_json()["uuid"]
+    page.get_by_role("link", name="Settings", exact=True).click()
+    page.get_by_role("navigation", name="Settings pages").get_by_role("link", name="Channels").click()
+    expect(page.get_by_text("No channels yet.")).to_be_visible()
+
+    headers = page.get_by_label("Custom headers")
+    expect(headers).to_be_hidden()  # email is chosen: no headers
+    page.get_by_label("Kind").select_option("webhook")
+    expect(headers).to_be_visible()
+    # Only the chosen kind's sentence is left showing.
+    expect(page.locator("#value-hint")).to_have_text(
+        "Webhook: the URL the alert's JSON is POSTed to (https://…).", use_inner_text=True)
+    page.get_by_label("Name").fill("receiver")
+    page.get_by_label("Send to").fill(f"{receiver.url}/hook")
+    headers.fill("X-Token: abc123")
+    page.get_by_role("button", name="Add channel").click()
+
+    card = page.locator("section.channel", has=page.get_by_role("heading", name="receiver"))
+    expect(page.get_by_text("Channel “receiver” added")).to_be_visible()
+    expect(card).to_contain_text(f"{receiver.url}/hook")
+    expect(card).to_contain_text("X-Token (values hidden)")
+    expect(card).not_to_contain_text("abc123")
+    expect(card).to_contain_text("alerts 1 of 1 check")
+
+    page.evaluate("window.__stillTheSamePage = true")
+    card.get_by_role("button", name="Send test notification").click()
+    expect(card.locator(".test-result")).to_contain_text("Sent.")
+    assert page.evaluate("window.__stillTheSamePage") is True  # swapped in, not reloaded
+    [request] = receiver.wait_for(1)
+    assert request["headers"]["X-Token"] == "abc123"
+    assert receiver.json(0)["event"] == "test"
+    page.evaluate("window.scrollTo(0, 0)")  # else the sticky top bar is drawn mid-page
+    page.screenshot(path=artifacts / "channels.png", full_page=True)
+
+    # The check's form lists the channel, ticked; reminders show their fields when chosen.
+    page.goto(f"/checks/{uuid}/edit")
+    expect(page.get_by_label("receiver webhook")).to_be_checked()
+    expect(page.get_by_label("Remind every")).to_be_hidden()
+    page.get_by_label("Send reminders").check()
+    expect(page.get_by_label("Remind every")).to_be_visible()
+    page.get_by_label("Remind every").fill("30")
+    page.get_by_label("Reminder unit").select_option("minutes")
+    page.get_by_label("Failures in a row before alerting").fill("2")
+    page.locator("#alerts-settings").screenshot(path=artifacts / "check-form-alerts.png")
+    page.screenshot(path=artifacts / "check-form.png", full_page=True)
+    page.get_by_role("button", name="Save changes").click()
+    alerts = page.locator("#alerts")
+    expect(alerts).to_contain_text("receiver (webhook)")
+    expect(alerts).to_contain_text("every 30 minutes while down")
+    expect(alerts).to_contain_text("2 in a row alert")
+    page.screenshot(path=artifacts / "check-alerts.png", full_page=True)

@@ -7,6 +7,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from .. import checks as check_actions
+from ..alert_text import alert_words
+from ..channels import user_channels
 from ..chart import value_chart
 from ..check_list import check_fingerprint
 from ..check_fields import FieldError, apply_fields, parse_fields
@@ -18,6 +20,7 @@ from ..schedule_text import explain_cron
 from ..schedules import Schedule, cron_error, next_expected, tz_error
 from ..snippets import push_forms, push_snippets
 from ..urls import push_url
+from .confirm import Confirm, confirm_page, confirmed
 from .dashboard import REFRESH_SECONDS
 
 bp = Blueprint("checks", __name__, url_prefix="/checks")
@@ -41,6 +44,24 @@ def actor() -> str:
     return f"user:{current_user.email}"
 
 
+def confirmations(check: Check) -> dict[str, Confirm]:
+    """What the rotate and delete buttons ask, in the dialog and on the page alike."""
+    name = check.name or check.uuid
+    return {
+        "rotate": Confirm(f"Rotate the token of “{name}”?",
+                          "The current push URLs stop working at once: "
+                          "every job must be given the new one.", "Rotate token"),
+        "delete": Confirm(f"Delete “{name}”?", "The check and all its pings and history "
+                          "will be deleted. This cannot be undone.", "Delete"),
+    }
+
+
+def render_form(form: CheckForm, check: Check | None):
+    status = 422 if form.is_submitted() else 200
+    return render_template("checks/form.html", form=form, check=check,
+                           channels=user_channels(current_user.id)), status
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -48,6 +69,7 @@ def new():
     form = CheckForm()
     if request.method == "GET":
         form.tz.data = current_user.timezone  # the browser's zone replaces it (app.js)
+        form.channels.data = [c.code for c in user_channels(current_user.id)]  # all, by default
     if form.validate_on_submit():
         check = Check(user_id=current_user.id, created=utcnow())
         if save(check, form):
@@ -55,14 +77,13 @@ def new():
             db.session.commit()
             flash(f"Check “{check.name}” created. Point your job at its push URL below.", "info")
             return redirect(url_for("checks.detail", uuid=check.uuid))
-    status = 422 if form.is_submitted() else 200
-    return render_template("checks/form.html", form=form, check=None), status
+    return render_form(form, None)
 
 
 @bp.route("/<uuid>/edit", methods=["GET", "POST"])
 @login_required
 def edit(uuid: str):
-    """Change a check's name, tags, description or schedule."""
+    """Change a check's name, tags, description, schedule or alerts."""
     check = get_own_check(uuid)
     form = CheckForm()
     if request.method == "GET":
@@ -71,14 +92,18 @@ def edit(uuid: str):
         db.session.commit()
         flash("Changes saved.", "info")
         return redirect(url_for("checks.detail", uuid=check.uuid))
-    status = 422 if form.is_submitted() else 200
-    return render_template("checks/form.html", form=form, check=check), status
+    return render_form(form, check)
 
 
 def save(check: Check, form: CheckForm) -> bool:
     """Apply the form through the API's own validation; False with the reason shown."""
+    data = form.api_fields()
+    current = None if check.id is None else {c.code for c in check.channels}
+    spec = form.channels_spec([c.code for c in user_channels(current_user.id)], current)
+    if spec is not None:
+        data["channels"] = spec
     try:
-        apply_fields(check, parse_fields(form.api_fields()), utcnow())
+        apply_fields(check, parse_fields(data), utcnow())
     except FieldError as e:
         # The form's validators mirror these rules, so this is a safety net.
         form.form_errors.append(str(e))
@@ -98,10 +123,12 @@ def status_context(check: Check) -> dict:
 @bp.get("/<uuid>")
 @login_required
 def detail(uuid: str):
-    """One check: its push URLs, snippets, schedule, chart and event log."""
+    """One check: its push URLs, snippets, schedule, alerts, chart and event log."""
     check = get_own_check(uuid)
     return render_template(
-        "checks/detail.html", **status_context(check),
+        "checks/detail.html", **status_context(check), confirm=confirmations(check),
+        alerts=alert_words(check, has_channels=bool(user_channels(current_user.id)),
+                           own_address=current_user.email),
         forms=push_forms(check.uuid, check.slug, getattr(current_user, "ping_key", None)),
         snippets=push_snippets(push_url(check.uuid)), chart=value_chart(value_points(check.id)),
     )
@@ -154,8 +181,8 @@ def resume(uuid: str):
 def rotate(uuid: str):
     """Replace the check's secret token; the old URLs answer 404 from now on."""
     check = get_own_check(uuid)
-    if request.form.get("confirmed") != "yes":
-        return confirm_page(check, "rotate")
+    if not confirmed():
+        return confirm_page(confirmations(check)["rotate"], url_for("checks.detail", uuid=uuid))
     check.rotate_token()
     db.session.commit()
     flash("New token made: update your jobs with the new push URL.", "info")
@@ -167,18 +194,13 @@ def rotate(uuid: str):
 def delete(uuid: str):
     """Delete the check with its pings and history."""
     check = get_own_check(uuid)
-    if request.form.get("confirmed") != "yes":
-        return confirm_page(check, "delete")
+    if not confirmed():
+        return confirm_page(confirmations(check)["delete"], url_for("checks.detail", uuid=uuid))
     name = check.name or check.uuid
     db.session.delete(check)
     db.session.commit()
     flash(f"Check “{name}” deleted.", "info")
     return redirect(url_for("dashboard.index"))
-
-
-def confirm_page(check: Check, action: str):
-    """Without JavaScript there is no dialog: ask on a page of its own instead."""
-    return render_template("checks/confirm.html", check=check, action=action)
 
 
 @bp.get("/cron-preview")

@@ -1,4 +1,4 @@
-"""The user's settings: API keys, password and the timezone times are shown in."""
+"""The user's settings: API keys, the ping key, password and the timezone times are shown in."""
 
 from __future__ import annotations
 
@@ -8,9 +8,17 @@ from flask_login import current_user, login_required
 
 from ..extensions import db, htmx
 from ..forms import ApiKeyForm, PasswordChangeForm, TimezoneForm
-from ..models import ApiKey
+from ..models import ApiKey, new_ping_key
+from ..urls import base_url
+from .confirm import Confirm, confirm_page, confirmed
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+ROTATE_PING_KEY = Confirm(
+    "Rotate the ping key?",
+    "Slug URLs with the current key (/ping/<ping-key>/<slug>) answer 404 from now on: "
+    "jobs that use them must be given the new key. URLs with a check's uuid keep working.",
+    "Rotate ping key")
 
 
 def user_keys() -> list[ApiKey]:
@@ -27,6 +35,8 @@ def render_settings(status: int = 200, *, key_form=None, password_form=None, tz_
         "password_form": password_form or PasswordChangeForm(formdata=None),
         "tz_form": tz_form or TimezoneForm(formdata=None, timezone=current_user.timezone),
         "new_key": new_key,
+        "rotate_ping_key": ROTATE_PING_KEY,
+        "slug_url": f"{base_url()}/ping/{current_user.ping_key}/",
     }
     if htmx and htmx.target == "api-keys":
         return render_template("settings/partials/_keys.html", **ctx), status
@@ -65,6 +75,18 @@ def revoke_key(key_id: int):
         return render_settings()
     flash(f"API key {key.prefix}… revoked.", "info")
     return redirect(url_for("settings.index"))
+
+
+@bp.post("/ping-key/rotate")
+@login_required
+def rotate_ping_key():
+    """A new ping key: slug URLs with the old one answer 404 from now on."""
+    if not confirmed():
+        return confirm_page(ROTATE_PING_KEY, url_for("settings.index", _anchor="ping-key"))
+    current_user.ping_key = new_ping_key()
+    db.session.commit()
+    flash("New ping key made: give your jobs' slug URLs the new key.", "info")
+    return redirect(url_for("settings.index", _anchor="ping-key"))
 
 
 @bp.post("/password")
