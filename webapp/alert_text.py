@@ -11,7 +11,7 @@ def channel_list_words(check, has_channels: bool, own_address: str) -> str:
         return ", ".join(f"{c.name} ({c.kind})" for c in check.channels)
     if has_channels:
         return "nobody: no channel is chosen for this check"
-    # The rule of channels.alert_targets: no channels at all means one's own address.
+    # The rule of flips.alert_targets: no channels at all means one's own address.
     return f"email to {own_address} (you have no channels)"
 
 

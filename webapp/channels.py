@@ -12,7 +12,7 @@ from flask import current_app
 
 from .check_fields import FieldError
 from .extensions import db
-from .models import Channel, Check, Notification, User, check_channels
+from .models import Channel, Check, Notification, check_channels
 
 KINDS = ("email", "webhook", "apprise")
 EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
@@ -138,26 +138,6 @@ def resolve_channels(user_id: int, spec: Any) -> list[Channel]:
             raise FieldError(f"{problem} of yours has the id or name {item!r}")
         chosen.append(matches[0])
     return chosen
-
-
-def alert_targets(check_id: int, user_id: int) -> list[tuple[int | None, str, str]]:
-    """(channel id, kind, target) for each channel a check alerts.
-
-    A user who has set up no channels at all still hears by email at their own
-    address; one who has, hears only through the channels the check names.
-    """
-    rows = db.session.execute(
-        sa.select(Channel.id, Channel.kind, Channel.value)
-        .join(check_channels, check_channels.c.channel_id == Channel.id)
-        .where(check_channels.c.check_id == check_id)
-        .order_by(Channel.id)
-    ).all()
-    if rows:
-        return [(r.id, r.kind, r.value) for r in rows]
-    if db.session.scalar(sa.select(Channel.id).where(Channel.user_id == user_id).limit(1)):
-        return []
-    email = db.session.scalar(sa.select(User.email).where(User.id == user_id))
-    return [(None, "email", email)]
 
 
 def channels_text(check: Check) -> str:
