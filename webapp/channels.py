@@ -1,4 +1,5 @@
-"""Channels: validating them, choosing them per check, and who hears of a flip."""
+"""Channels: validating and saving them, and choosing them per check
+(who hears of a flip is `flips.alert_targets`)."""
 
 from __future__ import annotations
 
@@ -121,13 +122,14 @@ def failed_deliveries(channel_id: int, limit: int = 5) -> list[Notification]:
     ))
 
 
-def resolve_channels(user_id: int, spec: Any) -> list[Channel]:
-    """The channels a check's `channels` field names: "*" all, "" none, or ids/names."""
-    if not isinstance(spec, str):
-        raise FieldError('channels must be "*", "" or a comma-separated list of ids or names')
-    owned = db.session.scalars(sa.select(Channel).where(Channel.user_id == user_id)).all()
+def resolve_channels(user_id: int, spec: str) -> list[Channel]:
+    """The channels a check's `channels` field names: "*" all, "" none, or ids/names.
+
+    `spec` has passed `check_fields.parse_fields`, which checks that it is a string.
+    """
+    owned = user_channels(user_id)
     if spec.strip() == "*":
-        return list(owned)
+        return owned
     chosen = []
     for item in (part.strip() for part in spec.split(",")):
         if not item:

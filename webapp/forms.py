@@ -8,6 +8,7 @@ for the API too, so a check made in a browser obeys the same rules.
 from __future__ import annotations
 
 import math
+from datetime import time
 from functools import lru_cache
 from zoneinfo import available_timezones
 
@@ -275,8 +276,6 @@ class CheckForm(FlaskForm):
 
     def fill_from(self, check) -> None:
         """Pre-fill the form with a check's fields (the edit page)."""
-        from datetime import time
-
         self.name.data, self.tags.data, self.desc.data = check.name, check.tags, check.desc
         self.tz.data = check.tz
         self.grace.data, self.grace_unit.data = split_seconds(check.grace)

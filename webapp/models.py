@@ -101,6 +101,11 @@ class ApiKey(db.Model):
         row = cls(user=user, label=label, prefix=key[:8], key_hash=hash_key(key))
         return row, key
 
+    @classmethod
+    def find(cls, key: str) -> ApiKey | None:
+        """The row of the key `key`, by its hash; None for a wrong key."""
+        return db.session.scalar(sa.select(cls).where(cls.key_hash == hash_key(key)))
+
 
 def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:100]

@@ -1,9 +1,11 @@
 """Recording a ping: the one place where input changes a check's state.
 
-Every ping endpoint parses its own request into a `PingData` and calls
-`apply_ping`. It stores the ping, moves the check to its new state and records
-the flip and its notifications in one transaction; the endpoint answers only
-after that commit, so a 200 means the ping is stored.
+Every ping endpoint parses its own request and hands the fields to
+`views.ping_common.record`, which makes the `PingData`, calls `apply_ping` and
+then dispatches the notifications. `apply_ping` stores the ping, moves the
+check to its new state and records the flip and its notifications in one
+transaction; the endpoint answers only after that commit, so a 200 means the
+ping is stored.
 """
 
 from __future__ import annotations

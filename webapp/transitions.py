@@ -1,13 +1,13 @@
 """Pure state rules: what a ping does to a check, and when a check is due.
 
 No I/O and no clock: pings.py reads the check, asks these functions what the
-new state is, and writes it; the sweep and the API use `deadlines_for` so that
-one rule decides every check's deadline.
+new state is, and writes it; check_fields (the API and the check form) uses
+`deadlines_for` too, so that one rule decides every check's deadline.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from .schedules import Schedule, deadlines
@@ -121,7 +121,7 @@ def next_state(state: CheckState, kind: str, method: str, rid: str | None,
         # Recorded, nothing else: keep the deadlines the check already has.
         return _with_deadlines(unchanged, state.schedule)
     if kind == "start":
-        started = Outcome(**{**unchanged.__dict__, "last_start": now, "last_start_rid": rid})
+        started = replace(unchanged, last_start=now, last_start_rid=rid)
         return _with_deadlines(started, state.schedule)
 
     failure = value_failure(value, state.value_min, state.value_max) if kind == "success" else None
@@ -159,7 +159,7 @@ def next_state(state: CheckState, kind: str, method: str, rid: str | None,
 def _with_deadlines(outcome: Outcome, schedule: Schedule) -> Outcome:
     next_ping, alert_after = deadlines_for(outcome.status, schedule, outcome.last_ping,
                                            outcome.last_start)
-    return Outcome(**{**outcome.__dict__, "next_ping": next_ping, "alert_after": alert_after})
+    return replace(outcome, next_ping=next_ping, alert_after=alert_after)
 
 
 def down_reason(schedule: Schedule, last_start: datetime | None, now: datetime) -> str:

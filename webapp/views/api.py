@@ -9,13 +9,13 @@ from __future__ import annotations
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, g, jsonify, request
+from flask import Blueprint, abort, g, jsonify, request
 
 from .. import checks, utc
 from ..channels import channels_text
 from ..check_fields import FieldError, apply_fields, parse_fields
 from ..extensions import db
-from ..models import ApiKey, Check, hash_key, utcnow
+from ..models import ApiKey, Check, utcnow
 from ..urls import base_url, push_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v<int:version>")
@@ -60,7 +60,7 @@ def authorize(view):
             key = body.get("api_key") if isinstance(body, dict) else None
         if not key:
             return error("missing API key: send it in the X-Api-Key header", 401)
-        api_key = db.session.scalar(sa.select(ApiKey).where(ApiKey.key_hash == hash_key(key)))
+        api_key = ApiKey.find(key)
         if api_key is None:
             return error("wrong API key", 401)
         g.user = api_key.user
@@ -139,8 +139,7 @@ def create_check():
         apply_fields(existing, fields, now)
         db.session.commit()
         return jsonify(check_json(existing)), 200
-    count = db.session.scalar(sa.select(sa.func.count(Check.id)).where(Check.user_id == g.user.id))
-    if count >= current_app.config["MAX_CHECKS_PER_USER"]:
+    if checks.at_check_limit(g.user.id):
         return error("check limit reached", 403)
     check = Check(user_id=g.user.id, created=now)
     fields.setdefault("name", "")

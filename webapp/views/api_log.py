@@ -11,7 +11,8 @@ from .. import utc
 from ..check_fields import FieldError
 from ..extensions import db
 from ..models import Flip, Ping
-from .api import authorize, bp, get_own_check
+from ..urls import base_url
+from .api import authorize, bp, error, get_own_check
 
 
 def ping_json(ping: Ping, check_url: str) -> dict:
@@ -40,7 +41,7 @@ def list_pings(uuid: str):
     rows = db.session.scalars(
         sa.select(Ping).where(Ping.check_id == check.id).order_by(Ping.n.desc())
     )
-    check_url = f"{request.host_url.rstrip('/')}/api/v{g.api_version}/checks/{check.uuid}"
+    check_url = f"{base_url()}/api/v{g.api_version}/checks/{check.uuid}"
     return jsonify(pings=[ping_json(p, check_url) for p in rows])
 
 
@@ -51,7 +52,7 @@ def ping_body(uuid: str, n: int):
     check = get_own_check(uuid)
     body = db.session.scalar(sa.select(Ping.body).where(Ping.check_id == check.id, Ping.n == n))
     if body is None:
-        return jsonify(error="not found"), 404
+        return error("not found", 404)
     return Response(body, mimetype="text/plain")
 
 

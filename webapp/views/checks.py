@@ -21,7 +21,7 @@ from ..schedules import Schedule, cron_error, next_expected, tz_error
 from ..snippets import push_forms, push_snippets
 from ..urls import push_url
 from .confirm import Confirm, confirm_page, confirmed
-from .dashboard import REFRESH_SECONDS
+from .dashboard import REFRESH_SECONDS, no_change
 
 bp = Blueprint("checks", __name__, url_prefix="/checks")
 
@@ -129,7 +129,7 @@ def detail(uuid: str):
         "checks/detail.html", **status_context(check), confirm=confirmations(check),
         alerts=alert_words(check, has_channels=bool(user_channels(current_user.id)),
                            own_address=current_user.email),
-        forms=push_forms(check.uuid, check.slug, getattr(current_user, "ping_key", None)),
+        forms=push_forms(check.uuid, check.slug, current_user.ping_key),
         snippets=push_snippets(push_url(check.uuid)), chart=value_chart(value_points(check.id)),
     )
 
@@ -140,7 +140,7 @@ def live(uuid: str):
     """The status card again, or 204 when nothing about the check changed."""
     check = get_own_check(uuid)
     if request.args.get("fp") == check_fingerprint(check.id, current_user.timezone, utcnow()):
-        return Response(status=204, headers={"Cache-Control": "no-store"})
+        return no_change()
     body = render_template("checks/partials/_status_live.html", **status_context(check))
     return Response(body, headers={"Cache-Control": "no-store"})
 
@@ -209,11 +209,7 @@ def cron_preview():
     """The form's live explanation of a cron expression, with its next firing."""
     expr = " ".join(request.args.get("cron", "").split())
     tz = request.args.get("tz", "UTC")
-    error = cron_error(expr) if expr else "Type a cron expression."
-    if not error and (err := tz_error(tz)):
-        error = err
-    nxt = None
-    if not error:
-        nxt = next_expected(Schedule(kind="cron", cron=expr, tz=tz), utcnow())
+    error = (cron_error(expr) if expr else "Type a cron expression.") or tz_error(tz)
+    nxt = None if error else next_expected(Schedule(kind="cron", cron=expr, tz=tz), utcnow())
     return render_template("checks/partials/_cron_preview.html", error=error,
                            words=None if error else explain_cron(expr), next_ping=nxt, tz=tz)

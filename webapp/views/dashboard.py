@@ -10,7 +10,7 @@ from ..check_list import SORTS, ListFilter, fingerprint, sort_checks, user_check
 from ..extensions import htmx
 from ..models import utcnow
 from ..snippets import push_snippets
-from ..urls import base_url
+from ..urls import base_url, push_url
 
 bp = Blueprint("dashboard", __name__)
 
@@ -43,7 +43,7 @@ def list_context() -> dict:
         "sorts": SORTS,
         "base": base_url(),
         # The empty list shows how a job reports in; nobody needs it after that.
-        "snippets": [] if every else push_snippets(f"{base_url()}/api/push/<token>"),
+        "snippets": [] if every else push_snippets(push_url("<token>")),
     }
 
 

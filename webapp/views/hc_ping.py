@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, request
 
 from ..extensions import db
 from ..check_fields import apply_fields
+from ..checks import at_check_limit
 from ..models import Check, User, slugify, utcnow
 from .ping_common import BadPing, allow_any_origin, is_uuid, param, parse_rid, read_body, record
 
@@ -66,8 +67,7 @@ def check_by_slug(ping_key: str, slug: str) -> str:
 def create_by_slug(user_id: int, slug: str) -> str:
     if slugify(slug) != slug:
         raise BadPing("a check can be created only for a slug of a-z, 0-9 and hyphens")
-    count = db.session.scalar(sa.select(sa.func.count(Check.id)).where(Check.user_id == user_id))
-    if count >= current_app.config["MAX_CHECKS_PER_USER"]:
+    if at_check_limit(user_id):
         raise PingRefused(403, "check limit reached")
     check = Check(user_id=user_id)
     apply_fields(check, {"name": slug, "slug": slug}, utcnow())

@@ -13,7 +13,7 @@ from flask import Blueprint, jsonify, request
 
 from .. import utc
 from ..extensions import db
-from ..models import ApiKey, Check, User, hash_key
+from ..models import ApiKey, Check, User
 from ..pings import MSG_LIMIT
 from .ping_common import allow_any_origin, is_uuid, param, record
 
@@ -26,7 +26,7 @@ def basic_auth_user() -> User | None:
     if auth is None or auth.type != "basic" or not auth.password:
         return None
     # An API key is a cheap hash lookup; try it before the (slow, by design) password KDF.
-    key = db.session.scalar(sa.select(ApiKey).where(ApiKey.key_hash == hash_key(auth.password)))
+    key = ApiKey.find(auth.password)
     if key is not None:
         return key.user
     user = db.session.scalar(
@@ -36,11 +36,11 @@ def basic_auth_user() -> User | None:
     return None
 
 
-def find_service(user: User, code: str) -> list[str]:
-    """uuids of the user's checks that `code` names: a uuid, or a slug (any case)."""
+def find_service(user: User, code: str) -> list[sa.Row]:
+    """(uuid, name) of the user's checks that `code` names: a uuid, or a slug (any case)."""
     where = Check.uuid == code if is_uuid(code) else Check.slug == code.lower()
-    return db.session.scalars(
-        sa.select(Check.uuid).where(Check.user_id == user.id, where).limit(2)).all()
+    return db.session.execute(
+        sa.select(Check.uuid, Check.name).where(Check.user_id == user.id, where).limit(2)).all()
 
 
 def error(message: str, status: int):
@@ -59,16 +59,15 @@ def report():
     code = (param("service") or "").strip()
     if not code:
         return error("service is required: the check's uuid or slug", 400)
-    uuids = find_service(user, code)
-    if len(uuids) > 1:
+    found = find_service(user, code)
+    if len(found) > 1:
         return error(f"ambiguous service {code!r}: more than one check has this slug", 409)
-    if not uuids:
+    if not found:
         return error(f"no check of yours has the uuid or slug {code!r}", 404)
     data = param("data") or ""
-    applied = record(uuids[0], kind="fail" if data else "success",
+    applied = record(found[0].uuid, kind="fail" if data else "success",
                      msg=data[:MSG_LIMIT] if data else None)
     if applied is None:  # deleted or rotated between the lookup and the ping
         return error(f"no check of yours has the uuid or slug {code!r}", 404)
-    name = db.session.scalar(sa.select(Check.name).where(Check.id == applied.check_id))
-    return jsonify(id=applied.ping_id, service=name, remote_addr=request.remote_addr or "",
+    return jsonify(id=applied.ping_id, service=found[0].name, remote_addr=request.remote_addr or "",
                    ua=request.user_agent.string or "", data=data, created=utc(applied.created))
