@@ -19,6 +19,7 @@ from flask import current_app
 from .extensions import db
 from .flips import record_flip
 from .models import Check, Ping, utcnow
+from .prepared import Prepared
 from .schedules import Schedule
 from .transitions import CheckState, next_state
 
@@ -103,22 +104,27 @@ def flip_reason(data: PingData, failure: str | None) -> str:
     return "failure reported"
 
 
-# Built once, at import, and run with parameters: building a statement (and
-# its cache key) costs several times the CPU SQLite spends running it, and
-# this is the hottest path in the application. The p_ prefix keeps parameter
-# names apart from column names, which SQLAlchemy requires in SET clauses.
-_BUMP = (sa.update(checks).where(checks.c.uuid == sa.bindparam("p_uuid"))
-         .values(n_pings=checks.c.n_pings + 1).returning(*_STATE_COLUMNS))
+# Built once, at import, and run as Prepared statements: on this path
+# SQLAlchemy's per-execution work would cost more than the database does. The
+# p_ prefix keeps parameter names apart from column names, which SQLAlchemy
+# requires in SET clauses.
+_BUMP = Prepared(sa.update(checks).where(checks.c.uuid == sa.bindparam("p_uuid"))
+                 .values(n_pings=checks.c.n_pings + 1).returning(*_STATE_COLUMNS),
+                 returning=_STATE_COLUMNS)
 _STATE_FIELDS = ("status", "last_ping", "last_start", "last_start_rid", "last_duration",
                  "next_ping", "alert_after", "fail_count", "next_nag")
-_SET_STATE = (sa.update(checks).where(checks.c.id == sa.bindparam("p_id"))
-              .values({f: sa.bindparam(f"p_{f}") for f in _STATE_FIELDS}))
+_SET_STATE_STMT = (sa.update(checks).where(checks.c.id == sa.bindparam("p_id"))
+                   .values({f: sa.bindparam(f"p_{f}") for f in _STATE_FIELDS}))
+_SET_STATE = Prepared(_SET_STATE_STMT)
 # A start signal is not a report: it leaves the last message and value alone.
-_SET_STATE_AND_REPORT = _SET_STATE.values(last_msg=sa.bindparam("p_last_msg"),
-                                          last_value=sa.bindparam("p_last_value"))
-_INSERT_PING = sa.insert(pings).returning(pings.c.id)
-_PRUNE = sa.delete(pings).where(pings.c.check_id == sa.bindparam("p_id"),
-                                pings.c.n <= sa.bindparam("p_upto"))
+_SET_STATE_AND_REPORT = Prepared(_SET_STATE_STMT.values(
+    last_msg=sa.bindparam("p_last_msg"), last_value=sa.bindparam("p_last_value")))
+_PING_COLUMNS = ("check_id", "n", "created", "kind", "scheme", "method", "remote_addr", "ua",
+                 "msg", "value", "rid", "exitstatus", "duration", "body")
+_INSERT_PING = Prepared(sa.insert(pings).returning(pings.c.id), column_keys=_PING_COLUMNS,
+                        returning=(pings.c.id,))
+_PRUNE = Prepared(sa.delete(pings).where(pings.c.check_id == sa.bindparam("p_id"),
+                                         pings.c.n <= sa.bindparam("p_upto")))
 
 
 def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applied | None:
@@ -137,7 +143,7 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
         # queue up here: each gets its own n, and the state it reads is the
         # state it replaces. Reading first would let two pings both see "down"
         # and both record a recovery.
-        row = conn.execute(_BUMP, {"p_uuid": uuid}).first()
+        row = _BUMP.first(conn, {"p_uuid": uuid})
         if row is None:
             return None
         state = state_of(row)
@@ -150,21 +156,21 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
         if out.kind not in ("ign", "log"):
             params = {"p_id": row.id, **{f"p_{f}": getattr(out, f) for f in _STATE_FIELDS}}
             if out.kind == "start":
-                conn.execute(_SET_STATE, params)
+                _SET_STATE.execute(conn, params)
             else:
-                conn.execute(_SET_STATE_AND_REPORT,
-                             {**params, "p_last_msg": msg, "p_last_value": data.value})
-        ping_id = conn.execute(_INSERT_PING, {
+                _SET_STATE_AND_REPORT.execute(
+                    conn, {**params, "p_last_msg": msg, "p_last_value": data.value})
+        ping_id = _INSERT_PING.first(conn, {
             "check_id": row.id, "n": row.n_pings, "created": now, "kind": out.kind,
             "scheme": data.scheme, "method": data.method, "remote_addr": data.remote_addr[:64],
             "ua": data.ua[:200], "msg": msg, "value": data.value, "rid": data.rid,
             "exitstatus": data.exitstatus, "duration": out.duration, "body": data.body,
-        }).scalar_one()
+        }).id
         keep = current_app.config["PING_RETENTION"]
         if row.n_pings > keep:
             # n is dense per check, so this range is at most a row or two,
             # found through the (check_id, n) index.
-            conn.execute(_PRUNE, {"p_id": row.id, "p_upto": row.n_pings - keep})
+            _PRUNE.execute(conn, {"p_id": row.id, "p_upto": row.n_pings - keep})
         notifications: list[tuple[int, str]] = []
         if out.status != row.status:
             notifications = record_flip(
