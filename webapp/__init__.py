@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import Config, instance_defaults
 
 from .extensions import csrf, db, htmx, login_manager, mail, migrate
+from .sessions import SessionInterface
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     instance_defaults(app.config, app.instance_path)
+    app.session_interface = SessionInterface()
 
     if app.config["PROXY_COUNT"] > 0:
         n = app.config["PROXY_COUNT"]

@@ -21,14 +21,24 @@ CSP = "; ".join([
 ])
 
 
+HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+)
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
+        # A view may set its own; one pass over the headers rather than one
+        # lookup per name, as every ping's response comes through here.
+        present = set(headers.keys(lower=True))
+        for name, value in HEADERS:
+            if name.lower() not in present:
+                headers.add(name, value)
         if response.mimetype == "text/html" or response.status_code == 204:
             # One URL answers with a whole page or, to htmx, a fragment: caches
             # must keep the two apart.
