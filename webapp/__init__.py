@@ -33,6 +33,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     instance_defaults(app.config, app.instance_path)
     app.session_interface = SessionInterface()
 
+    # Pings by token skip Flask's request machinery (see ping_lane.py); the
+    # proxy fix goes outside it, so pings see the client's address too.
+    from .ping_lane import PingLane
+    app.wsgi_app = PingLane(app, app.wsgi_app)
     if app.config["PROXY_COUNT"] > 0:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
@@ -48,11 +52,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from . import cli, errors
     from . import security, timefmt
     from .schedule_text import grace_words, schedule_words
-    from .views import api, auth, channels, checks, dashboard, hc_ping, legacy, push, settings
+    from .views import api, auth, channels, checks, dashboard, hc_ping, legacy, settings
     # Imported only for their routes, which they add to api.bp.
     from .views import api_channels, api_log  # noqa: F401
 
-    app.register_blueprint(push.bp)
     app.register_blueprint(hc_ping.bp)
     app.register_blueprint(legacy.bp)
     app.register_blueprint(api.bp)
@@ -62,7 +65,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(settings.bp)
     app.register_blueprint(channels.bp)
     # Machines authenticate by secret URL or API key, not by a browser session.
-    for machine_bp in (push.bp, hc_ping.bp, legacy.bp, api.bp):
+    for machine_bp in (hc_ping.bp, legacy.bp, api.bp):
         csrf.exempt(machine_bp)
     errors.init_app(app)
     cli.init_app(app)

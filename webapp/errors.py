@@ -21,9 +21,6 @@ def wants_json() -> bool:
 def error_body(status: int, message: str):
     if request.path.startswith("/ping/"):
         return message, status, {"Content-Type": "text/plain; charset=utf-8"}
-    if request.path.startswith("/api/push/"):
-        # Uptime Kuma's clients read `msg`, Tianji's read `error`.
-        return jsonify(ok=False, msg=message, error=message), status
     if wants_json():
         return jsonify(error=message), status
     return render_template("error.html", status=status, message=message), status

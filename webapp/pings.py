@@ -22,6 +22,7 @@ from .models import Check, Ping, utcnow
 from .prepared import Prepared
 from .schedules import Schedule
 from .transitions import CheckState, next_state
+from .write_lock import ping_writer
 
 checks = Check.__table__
 pings = Ping.__table__
@@ -137,7 +138,7 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
     # A Core connection of its own rather than the ORM session: on this path
     # the session's bookkeeping would cost more than the statements do.
     # begin() commits when the block ends, and rolls back on any error.
-    with db.engine.begin() as conn:
+    with ping_writer(db.engine), db.engine.begin() as conn:
         # Writing first takes the row lock (PostgreSQL) or the write lock
         # (SQLite) before anything is read, so concurrent pings of one check
         # queue up here: each gets its own n, and the state it reads is the

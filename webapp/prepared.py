@@ -96,7 +96,17 @@ class Prepared:
     def _run(self, conn: sa.Connection, params: dict[str, Any]):
         compiled = self._for(conn.dialect)
         cursor = conn.connection.dbapi_connection.cursor()
-        cursor.execute(compiled.sql, compiled.parameters(params))
+        values = compiled.parameters(params)
+        try:
+            cursor.execute(compiled.sql, values)
+        except conn.dialect.loaded_dbapi.Error as e:
+            cursor.close()
+            # The driver's own error, as SQLAlchemy would have raised it
+            # (OperationalError for "database is locked"), so callers need
+            # to know one family of errors.
+            raise sa.exc.DBAPIError.instance(compiled.sql, values, e,
+                                             conn.dialect.loaded_dbapi.Error,
+                                             dialect=conn.dialect) from e
         return compiled, cursor
 
     def execute(self, conn: sa.Connection, params: dict[str, Any]) -> int:

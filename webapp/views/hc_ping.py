@@ -3,18 +3,24 @@
 Actions: none (success), start, fail, log, or an exit status 0-255. Answers
 are plain text, as Healthchecks gives them, so its clients and scripts that
 check for "OK" keep working.
+
+Pings by uuid are served by the ping lane (webapp/ping_lane.py); pings by
+ping key and slug, which look up and may create a check through the ORM,
+by the Flask view here.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, request
+from werkzeug.wrappers import Request
 
 from ..extensions import db
 from ..check_fields import apply_fields
 from ..checks import at_check_limit
 from ..models import Check, User, slugify, utcnow
-from .ping_common import BadPing, allow_any_origin, is_uuid, param, parse_rid, read_body, record
+from .ping_common import (BadPing, PingRefused, allow_any_origin, is_uuid, param, parse_rid,
+                          read_body, record)
 
 bp = Blueprint("hc_ping", __name__)
 allow_any_origin(bp)
@@ -23,16 +29,12 @@ METHODS = ["GET", "POST", "HEAD"]
 ACTIONS = {None: "success", "start": "start", "fail": "fail", "log": "log"}
 
 
-class PingRefused(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status, self.message = status, message
-
-
-def text(message: str, status: int = 200):
-    headers = {"Content-Type": "text/plain; charset=utf-8",
-               "Ping-Body-Limit": str(current_app.config["PING_BODY_LIMIT"])}
-    return message, status, headers
+def answer(status: int, message: str | None) -> tuple[bytes, list[tuple[str, str]]]:
+    """The body and headers of a Healthchecks-style answer."""
+    return (message or "OK").encode(), [
+        ("Content-Type", "text/plain; charset=utf-8"),
+        ("Ping-Body-Limit", str(current_app.config["PING_BODY_LIMIT"])),
+    ]
 
 
 def parse_action(action: str | None) -> tuple[str, int | None]:
@@ -59,7 +61,7 @@ def check_by_slug(ping_key: str, slug: str) -> str:
         raise PingRefused(409, "ambiguous slug: more than one check has it")
     if uuids:
         return uuids[0]
-    if param("create") != "1":
+    if param(request, "create") != "1":
         raise PingRefused(404, "not found")
     return create_by_slug(user_id, slug)
 
@@ -76,29 +78,32 @@ def create_by_slug(user_id: int, slug: str) -> str:
     return check.uuid
 
 
-@bp.route("/ping/<code>", methods=METHODS)
-@bp.route("/ping/<code>/<part>", methods=METHODS)
-@bp.route("/ping/<code>/<part>/<action>", methods=METHODS)
-def ping(code: str, part: str | None = None, action: str | None = None):
-    """A Healthchecks-style ping, by uuid or by ping key and slug."""
+def ping_by_uuid(request: Request, uuid: str, action: str | None) -> None:
+    """A ping of /ping/<uuid>[/<action>]; served by the ping lane."""
+    if not is_uuid(uuid):
+        raise PingRefused(404, "not found")
+    rid = parse_rid(request.args.get("rid"))
+    kind, exitstatus = parse_action(action)
+    if record(uuid, request, kind=kind, exitstatus=exitstatus, rid=rid,
+              body=read_body(request)) is None:
+        raise PingRefused(404, "not found")
+
+
+@bp.route("/ping/<ping_key>/<slug>", methods=METHODS)
+@bp.route("/ping/<ping_key>/<slug>/<action>", methods=METHODS)
+def ping_by_slug(ping_key: str, slug: str, action: str | None = None):
+    """A Healthchecks-style ping by the user's ping key and a check's slug."""
     try:
         rid = parse_rid(request.args.get("rid"))  # refused before anything is created
-        if is_uuid(code):
-            if action is not None:
-                raise PingRefused(404, "not found")
-            kind, exitstatus = parse_action(part)
-            uuid = code
-        else:
-            if part is None:
-                raise PingRefused(404, "not found")
-            kind, exitstatus = parse_action(action)
-            uuid = check_by_slug(code, part)
-        applied = record(uuid, kind=kind, exitstatus=exitstatus,
-                         rid=rid, body=read_body())
+        kind, exitstatus = parse_action(action)
+        uuid = check_by_slug(ping_key, slug)
+        if record(uuid, request, kind=kind, exitstatus=exitstatus, rid=rid,
+                  body=read_body(request)) is None:
+            raise PingRefused(404, "not found")  # deleted since the lookup
+        status, message = 200, None
     except BadPing as e:
-        return text(str(e), 400)
+        status, message = 400, str(e)
     except PingRefused as e:
-        return text(e.message, e.status)
-    if applied is None:
-        return text("not found", 404)
-    return text("OK")
+        status, message = e.status, e.message
+    body, headers = answer(status, message)
+    return body, status, headers

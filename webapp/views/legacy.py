@@ -56,7 +56,7 @@ def report():
                                  "or any name and an API key", 401)
         response.headers["WWW-Authenticate"] = 'Basic realm="Heartbeats"'
         return response, status
-    code = (param("service") or "").strip()
+    code = (param(request, "service") or "").strip()
     if not code:
         return error("service is required: the check's uuid or slug", 400)
     found = find_service(user, code)
@@ -64,8 +64,8 @@ def report():
         return error(f"ambiguous service {code!r}: more than one check has this slug", 409)
     if not found:
         return error(f"no check of yours has the uuid or slug {code!r}", 404)
-    data = param("data") or ""
-    applied = record(found[0].uuid, kind="fail" if data else "success",
+    data = param(request, "data") or ""
+    applied = record(found[0].uuid, request, kind="fail" if data else "success",
                      msg=data[:MSG_LIMIT] if data else None)
     if applied is None:  # deleted or rotated between the lookup and the ping
         return error(f"no check of yours has the uuid or slug {code!r}", 404)

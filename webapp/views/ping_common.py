@@ -1,11 +1,16 @@
-"""What every ping form shares: request facts, parameters, CORS, bad-input errors."""
+"""What every ping form shares: request facts, parameters, CORS, bad-input errors.
+
+The helpers take the request as an argument: the ping lane (webapp.ping_lane)
+calls them with a plain werkzeug Request, Flask views with flask.request.
+"""
 
 from __future__ import annotations
 
 import math
 import uuid as uuidlib
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app
+from werkzeug.wrappers import Request
 
 from ..notify import dispatch
 from ..pings import Applied, PingData, apply_ping
@@ -13,6 +18,14 @@ from ..pings import Applied, PingData, apply_ping
 
 class BadPing(ValueError):
     """Input we refuse, with the one-line reason the client is told."""
+
+
+class PingRefused(Exception):
+    """A ping answered with another status than 400, and the message to give."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
 
 
 def allow_any_origin(bp: Blueprint) -> None:
@@ -24,7 +37,7 @@ def allow_any_origin(bp: Blueprint) -> None:
         return response
 
 
-def param(name: str) -> str | None:
+def param(request: Request, name: str) -> str | None:
     """A query parameter, or a form field of a POST; None when absent."""
     value = request.args.get(name)
     if value is None and request.method == "POST" and request.mimetype in (
@@ -65,7 +78,7 @@ def is_uuid(text: str) -> bool:
     return True
 
 
-def read_body() -> bytes | None:
+def read_body(request: Request) -> bytes | None:
     """The request body, cut at PING_BODY_LIMIT bytes (Healthchecks does the same
     and says so in the Ping-Body-Limit header); None when there is none."""
     limit = current_app.config["PING_BODY_LIMIT"]
@@ -73,7 +86,7 @@ def read_body() -> bytes | None:
     return body or None
 
 
-def request_facts() -> dict:
+def request_facts(request: Request) -> dict:
     """Where a ping came from, as every ping form records it."""
     return {
         "method": request.method,
@@ -83,9 +96,9 @@ def request_facts() -> dict:
     }
 
 
-def record(uuid: str, **fields) -> Applied | None:
-    """Apply a ping from this request to check `uuid`, then queue any alerts."""
-    applied = apply_ping(uuid, PingData(**request_facts(), **fields))
+def record(uuid: str, request: Request, **fields) -> Applied | None:
+    """Apply a ping from `request` to check `uuid`, then queue any alerts."""
+    applied = apply_ping(uuid, PingData(**request_facts(request), **fields))
     if applied is not None:
         dispatch(applied.notifications)
     return applied

@@ -1,24 +1,23 @@
-"""The push endpoint of Uptime Kuma and Tianji: /api/push/<token>."""
+"""The push endpoint of Uptime Kuma and Tianji: /api/push/<token>.
+
+Served by the ping lane (webapp/ping_lane.py), not by a Flask view. Answers
+are JSON: {"ok": true}, or {"ok": false, "msg": ..., "error": ...}, because
+Uptime Kuma's clients read `msg` and Tianji's read `error`.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+import json
+
+from werkzeug.wrappers import Request
 
 from ..pings import MSG_LIMIT
-from .ping_common import BadPing, allow_any_origin, param, parse_value, record
-
-bp = Blueprint("push", __name__)
-allow_any_origin(bp)
-
-# What jsonify(ok=True) gives, made once: every accepted ping answers it.
-OK_BODY = b'{"ok":true}\n'
+from .ping_common import BadPing, PingRefused, param, parse_value, record
 
 STATUS_WORDS = {"up": "success", "ok": "success", "down": "fail", "fail": "fail"}
 
-
-def push_error(message: str, status: int):
-    # Uptime Kuma's clients read `msg`, Tianji's read `error`: give both.
-    return jsonify(ok=False, msg=message, error=message), status
+# What jsonify(ok=True) gives, made once: every accepted ping answers it.
+OK_BODY = b'{"ok":true}\n'
 
 
 def parse_status(raw: str | None) -> str:
@@ -28,17 +27,23 @@ def parse_status(raw: str | None) -> str:
     return STATUS_WORDS[word]
 
 
-@bp.route("/api/push/<token>", methods=["GET", "POST", "HEAD"])
-def push(token: str):
+def push(request: Request, token: str) -> None:
     """Record a heartbeat: ?status=up|down&msg=...&value=... (or Kuma's ping=)."""
-    try:
-        kind = parse_status(param("status"))
-        raw_value = param("value")
-        # Uptime Kuma sends its response time as `ping`, empty when unknown.
-        value = parse_value(raw_value if raw_value not in (None, "") else param("ping"))
-    except BadPing as e:
-        return push_error(str(e), 400)
-    msg = param("msg")
-    if record(token, kind=kind, msg=msg[:MSG_LIMIT] if msg else None, value=value) is None:
-        return push_error("no check has this push token", 404)
-    return current_app.response_class(OK_BODY, mimetype="application/json")
+    kind = parse_status(param(request, "status"))
+    raw_value = param(request, "value")
+    # Uptime Kuma sends its response time as `ping`, empty when unknown.
+    value = parse_value(raw_value if raw_value not in (None, "") else param(request, "ping"))
+    msg = param(request, "msg")
+    if record(token, request, kind=kind, msg=msg[:MSG_LIMIT] if msg else None,
+              value=value) is None:
+        raise PingRefused(404, "no check has this push token")
+
+
+def answer(status: int, message: str | None) -> tuple[bytes, list[tuple[str, str]]]:
+    """The body and headers of a push answer."""
+    if status == 200:
+        body = OK_BODY
+    else:
+        body = json.dumps({"ok": False, "msg": message, "error": message},
+                          separators=(",", ":")).encode() + b"\n"
+    return body, [("Content-Type", "application/json")]

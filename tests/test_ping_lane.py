@@ -1,0 +1,154 @@
+"""The ping lane (token-addressed pings served in front of Flask), its prepared
+statements and the SQLite ping-writer lock."""
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from support import load_check, pings_of
+from webapp.extensions import db
+from webapp.models import Check, Ping
+from webapp.pings import _BUMP, _INSERT_PING
+from webapp.write_lock import lock_path, ping_writer
+
+
+@pytest.fixture
+def check(api):
+    r = api("post", "/checks/", json={"name": "lane", "timeout": 60, "grace": 30})
+    return r.get_json()["uuid"]
+
+
+LANE_URLS = ["/api/push/{}", "/ping/{}", "/ping/{}/start"]
+
+
+@pytest.mark.parametrize("url", LANE_URLS)
+def test_a_cors_preflight_is_answered_and_records_nothing(app, client, check, url):
+    r = client.options(url.format(check), headers={
+        "Origin": "https://status.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Content-Type"})
+    assert r.status_code == 204
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in r.headers["Access-Control-Allow-Methods"]
+    assert r.headers["Access-Control-Allow-Headers"] == "Content-Type"
+    assert pings_of(app, check) == []
+
+
+def test_another_method_is_a_405_in_each_forms_own_format(app, client, check):
+    r = client.put(f"/api/push/{check}")
+    assert r.status_code == 405 and r.headers["Allow"] == "GET, HEAD, POST"
+    body = r.get_json()
+    assert body["ok"] is False and "PUT" in body["msg"] and body["msg"] == body["error"]
+    r = client.delete(f"/ping/{check}")
+    assert r.status_code == 405 and r.mimetype == "text/plain"
+    assert "DELETE" in r.get_data(as_text=True)
+    assert pings_of(app, check) == []
+
+
+def test_head_answers_without_a_body_but_with_its_length(client, check):
+    r = client.head(f"/api/push/{check}")
+    assert r.status_code == 200 and r.get_data() == b""
+    assert r.headers["Content-Length"] == str(len(b'{"ok":true}\n'))
+
+
+@pytest.mark.parametrize("url", LANE_URLS)
+def test_lane_answers_carry_the_security_headers(client, check, url):
+    r = client.get(url.format(check))
+    assert r.status_code == 200
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+
+
+def test_an_unexpected_error_is_a_500_in_the_forms_format_and_logged(client, check, monkeypatch,
+                                                                       caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("webapp.views.push.record", broken)
+    r = client.get(f"/api/push/{check}")
+    assert r.status_code == 500
+    assert r.get_json() == {"ok": False, "msg": "internal error", "error": "internal error"}
+    assert "boom" in caplog.text
+
+
+def test_a_database_error_inside_the_ping_is_a_503_and_stores_nothing(app, client, check,
+                                                                       monkeypatch):
+    # Every ping's INSERT collides with an existing (check_id, n): the driver's
+    # IntegrityError must come out as SQLAlchemy's, and roll the bump back.
+    client.get(f"/api/push/{check}")
+    real_first = _INSERT_PING.first
+
+    def colliding(conn, params):
+        return real_first(conn, {**params, "n": 1})
+
+    monkeypatch.setattr(_INSERT_PING, "first", colliding)
+    r = client.get(f"/api/push/{check}")
+    assert r.status_code == 503
+    assert r.get_json()["ok"] is False
+    assert load_check(app, check).n_pings == 1
+    assert len(pings_of(app, check)) == 1
+
+
+def test_prepared_statements_give_back_python_types(app, check):
+    now = datetime.now(UTC).replace(microsecond=123456)
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(sa.update(Check).where(Check.uuid == check)
+                         .values(last_ping=now, last_value=1.5, next_nag=None))
+            row = _BUMP.first(conn, {"p_uuid": check})
+            missing = _BUMP.first(conn, {"p_uuid": "no-such-check"})
+    assert missing is None
+    assert row.last_ping == now and row.last_ping.tzinfo is not None
+    assert row.next_nag is None
+    assert (row.n_pings, row.status, row.timeout, row.grace) == (1, "new", 60, 30)
+    assert isinstance(row.manual_resume, bool)
+
+
+def test_prepared_errors_are_sqlalchemy_errors(app, check):
+    with app.app_context():
+        check_id = db.session.scalar(sa.select(Check.id).where(Check.uuid == check))
+        row = {"check_id": check_id, "n": 7, "created": datetime.now(UTC), "kind": "success",
+               "scheme": "http", "method": "GET", "remote_addr": "", "ua": "", "msg": None,
+               "value": None, "rid": None, "exitstatus": None, "duration": None, "body": None}
+        with pytest.raises(sa.exc.IntegrityError):
+            with db.engine.begin() as conn:
+                assert _INSERT_PING.first(conn, row).id > 0
+                _INSERT_PING.first(conn, row)
+        # The failed transaction left nothing behind.
+        assert db.session.scalar(
+            sa.select(sa.func.count()).select_from(Ping).where(Ping.check_id == check_id)) == 0
+
+
+def test_ping_times_survive_the_round_trip(app, client, check):
+    before = datetime.now(UTC)
+    client.get(f"/api/push/{check}")
+    c = load_check(app, check)
+    assert before <= c.last_ping <= datetime.now(UTC)
+    assert c.alert_after == c.last_ping + timedelta(seconds=90)
+
+
+TRY_LOCK = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+try:
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+except BlockingIOError:
+    sys.exit(3)
+"""
+
+
+def try_lock(path: str) -> int:
+    return subprocess.run([sys.executable, "-c", TRY_LOCK, path], timeout=30).returncode
+
+
+def test_sqlite_ping_writers_of_other_processes_wait_for_the_lock(app):
+    with app.app_context():
+        path = lock_path(db.engine)
+        if db.engine.dialect.name != "sqlite":
+            assert path is None  # PostgreSQL queues pings on the row lock
+            return
+        with ping_writer(db.engine):
+            assert try_lock(path) == 3
+        assert try_lock(path) == 0
