@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from support import load_check, pings_of
 from webapp.extensions import db
 from webapp.models import Check, Ping
-from webapp.pings import _BUMP, _INSERT_PING
+from webapp.pings import _INSERT_PING, _READ
 from webapp.write_lock import lock_path, ping_writer
 
 
@@ -76,7 +76,7 @@ def test_an_unexpected_error_is_a_500_in_the_forms_format_and_logged(client, che
 def test_a_database_error_inside_the_ping_is_a_503_and_stores_nothing(app, client, check,
                                                                        monkeypatch):
     # Every ping's INSERT collides with an existing (check_id, n): the driver's
-    # IntegrityError must come out as SQLAlchemy's, and roll the bump back.
+    # IntegrityError must come out as SQLAlchemy's, and roll the whole ping back.
     client.get(f"/api/push/{check}")
     real_first = _INSERT_PING.first
 
@@ -97,12 +97,12 @@ def test_prepared_statements_give_back_python_types(app, check):
         with db.engine.begin() as conn:
             conn.execute(sa.update(Check).where(Check.uuid == check)
                          .values(last_ping=now, last_value=1.5, next_nag=None))
-            row = _BUMP.first(conn, {"p_uuid": check})
-            missing = _BUMP.first(conn, {"p_uuid": "no-such-check"})
+            row = _READ.first(conn, {"p_uuid": check})
+            missing = _READ.first(conn, {"p_uuid": "no-such-check"})
     assert missing is None
     assert row.last_ping == now and row.last_ping.tzinfo is not None
     assert row.next_nag is None
-    assert (row.n_pings, row.status, row.timeout, row.grace) == (1, "new", 60, 30)
+    assert (row.n_pings, row.status, row.timeout, row.grace) == (0, "new", 60, 30)
     assert isinstance(row.manual_resume, bool)
 
 

@@ -10,6 +10,7 @@ ping is stored.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -56,7 +57,7 @@ class Applied:
     notifications: list[tuple[int, str]]
 
 
-# The columns apply_ping needs back from its first statement.
+# The columns apply_ping reads: the state, and the deadlines it may replace.
 _STATE_COLUMNS = (
     checks.c.id, checks.c.user_id, checks.c.n_pings, checks.c.status,
     checks.c.kind, checks.c.timeout, checks.c.grace, checks.c.schedule,
@@ -64,7 +65,7 @@ _STATE_COLUMNS = (
     checks.c.manual_resume, checks.c.methods, checks.c.last_ping,
     checks.c.last_start, checks.c.last_start_rid, checks.c.last_duration,
     checks.c.failure_threshold, checks.c.fail_count, checks.c.value_min, checks.c.value_max,
-    checks.c.nag_period, checks.c.next_nag,
+    checks.c.nag_period, checks.c.next_nag, checks.c.next_ping, checks.c.alert_after,
 )
 
 
@@ -106,20 +107,28 @@ def flip_reason(data: PingData, failure: str | None) -> str:
 
 
 # Built once, at import, and run as Prepared statements: on this path
-# SQLAlchemy's per-execution work would cost more than the database does. The
-# p_ prefix keeps parameter names apart from column names, which SQLAlchemy
-# requires in SET clauses.
-_BUMP = Prepared(sa.update(checks).where(checks.c.uuid == sa.bindparam("p_uuid"))
-                 .values(n_pings=checks.c.n_pings + 1).returning(*_STATE_COLUMNS),
-                 returning=_STATE_COLUMNS)
+# SQLAlchemy's per-execution work would cost more than the database does.
+#
+# The check's row is locked before it is read, so concurrent pings of one
+# check queue up: each gets its own n, and the state it reads is the state it
+# replaces (reading without the lock would let two pings both see "down" and
+# both record a recovery). PostgreSQL locks the row with FOR UPDATE; SQLite,
+# which compiles FOR UPDATE away, takes its one write lock with BEGIN IMMEDIATE.
+_BEGIN_IMMEDIATE = Prepared(sa.text("BEGIN IMMEDIATE"))
+_READ = Prepared(sa.select(*_STATE_COLUMNS).where(checks.c.uuid == sa.bindparam("p_uuid"))
+                 .with_for_update(), returning=_STATE_COLUMNS)
 _STATE_FIELDS = ("status", "last_ping", "last_start", "last_start_rid", "last_duration",
                  "next_ping", "alert_after", "fail_count", "next_nag")
-_SET_STATE_STMT = (sa.update(checks).where(checks.c.id == sa.bindparam("p_id"))
-                   .values({f: sa.bindparam(f"p_{f}") for f in _STATE_FIELDS}))
-_SET_STATE = Prepared(_SET_STATE_STMT)
-# A start signal is not a report: it leaves the last message and value alone.
-_SET_STATE_AND_REPORT = Prepared(_SET_STATE_STMT.values(
-    last_msg=sa.bindparam("p_last_msg"), last_value=sa.bindparam("p_last_value")))
+
+
+@functools.cache
+def _update(fields: tuple[str, ...]) -> Prepared:
+    """An UPDATE of these columns of one check. The p_ prefix keeps parameter
+    names apart from column names, which SQLAlchemy requires in SET clauses."""
+    return Prepared(sa.update(checks).where(checks.c.id == sa.bindparam("p_id"))
+                    .values({f: sa.bindparam(f"p_{f}") for f in fields}))
+
+
 _PING_COLUMNS = ("check_id", "n", "created", "kind", "scheme", "method", "remote_addr", "ua",
                  "msg", "value", "rid", "exitstatus", "duration", "body")
 _INSERT_PING = Prepared(sa.insert(pings).returning(pings.c.id), column_keys=_PING_COLUMNS,
@@ -136,17 +145,17 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
     """
     now = now or utcnow()
     # A Core connection of its own rather than the ORM session: on this path
-    # the session's bookkeeping would cost more than the statements do.
-    # begin() commits when the block ends, and rolls back on any error.
-    with ping_writer(db.engine), db.engine.begin() as conn:
-        # Writing first takes the row lock (PostgreSQL) or the write lock
-        # (SQLite) before anything is read, so concurrent pings of one check
-        # queue up here: each gets its own n, and the state it reads is the
-        # state it replaces. Reading first would let two pings both see "down"
-        # and both record a recovery.
-        row = _BUMP.first(conn, {"p_uuid": uuid})
+    # the session's bookkeeping would cost more than the statements do. It is
+    # taken from the pool before the ping-writer lock and handed back after
+    # it, so the lock covers only the transaction; begin() commits when its
+    # block ends, and rolls back on any error.
+    with db.engine.connect() as conn, ping_writer(db.engine), conn.begin():
+        if conn.dialect.name == "sqlite":
+            _BEGIN_IMMEDIATE.execute(conn, {})
+        row = _READ.first(conn, {"p_uuid": uuid})
         if row is None:
             return None
+        n = row.n_pings + 1
         state = state_of(row)
         run_start = None
         if data.kind in ("success", "fail"):
@@ -154,29 +163,32 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
         out = next_state(state, data.kind, data.method, data.rid, run_start, now, data.value)
         # A value out of bounds is told in the log as the message, when the ping had none.
         msg = data.msg if data.msg or not out.failure else out.failure
+        changes = {"n_pings": n}
         if out.kind not in ("ign", "log"):
-            params = {"p_id": row.id, **{f"p_{f}": getattr(out, f) for f in _STATE_FIELDS}}
-            if out.kind == "start":
-                _SET_STATE.execute(conn, params)
-            else:
-                _SET_STATE_AND_REPORT.execute(
-                    conn, {**params, "p_last_msg": msg, "p_last_value": data.value})
+            # Only what changed: an unchanged indexed column (next_nag, most
+            # of the time) then costs its index nothing.
+            changes.update({f: value for f in _STATE_FIELDS
+                            if (value := getattr(out, f)) != getattr(row, f)})
+            if out.kind != "start":  # a start signal is not a report
+                changes.update(last_msg=msg, last_value=data.value)
+        _update(tuple(changes)).execute(
+            conn, {"p_id": row.id, **{f"p_{f}": value for f, value in changes.items()}})
         ping_id = _INSERT_PING.first(conn, {
-            "check_id": row.id, "n": row.n_pings, "created": now, "kind": out.kind,
+            "check_id": row.id, "n": n, "created": now, "kind": out.kind,
             "scheme": data.scheme, "method": data.method, "remote_addr": data.remote_addr[:64],
             "ua": data.ua[:200], "msg": msg, "value": data.value, "rid": data.rid,
             "exitstatus": data.exitstatus, "duration": out.duration, "body": data.body,
         }).id
         keep = current_app.config["PING_RETENTION"]
-        if row.n_pings > keep:
+        if n > keep:
             # n is dense per check, so this range is at most a row or two,
             # found through the (check_id, n) index.
-            _PRUNE.execute(conn, {"p_id": row.id, "p_upto": row.n_pings - keep})
+            _PRUNE.execute(conn, {"p_id": row.id, "p_upto": n - keep})
         notifications: list[tuple[int, str]] = []
         if out.status != row.status:
             notifications = record_flip(
                 conn, row.id, row.user_id, row.status, out.status,
                 reason=flip_reason(data, out.failure), actor="ping", now=now,
             )
-    return Applied(row.id, ping_id, row.n_pings, out.kind, now, row.status, out.status,
+    return Applied(row.id, ping_id, n, out.kind, now, row.status, out.status,
                    notifications)

@@ -32,42 +32,45 @@ class _Compiled:
             raise ValueError("parameter names must not need quoting: "
                              f"{sorted(compiled.escaped_bind_names)}")
         self.sql = compiled.string
-        # A positional paramstyle (SQLite's qmark) takes a tuple in this order;
-        # a named one (psycopg's pyformat) takes the dict.
-        self.order = tuple(compiled.positiontup) if compiled.positional else None
-        # Literal values inside the statement (the 1 of `n_pings + 1`).
+        # Literal values inside the statement (the 1 of `n_pings + 1`) are
+        # the defaults; every other parameter must be passed.
         self.defaults = {name: bind.value for name, bind in compiled.binds.items()
                          if not bind.required}
         # dialect_impl: the type as this dialect runs it (sa.DateTime becomes
         # SQLite's DATETIME, which stores text); None means "pass as is".
-        self.binds = [(name, proc) for name, bind in compiled.binds.items()
-                      if (proc := bind.type.dialect_impl(dialect).bind_processor(dialect))]
+        self.processors = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                           for name, bind in compiled.binds.items()}
+        # A positional paramstyle (SQLite's qmark) takes a tuple in this order;
+        # a named one (psycopg's pyformat) takes a dict.
+        self.order = tuple(compiled.positiontup) if compiled.positional else None
+        self.names = self.order or tuple(compiled.binds)
         self.dialect = dialect
         self.returning = returning
         self.results: list | None = None  # made from the first result's description
         self.row = namedtuple("Row", [col.key for col in returning])
 
     def parameters(self, params: dict[str, Any]) -> tuple | dict:
-        values = {**self.defaults, **params}
-        for name, process in self.binds:
-            if name in values:
-                values[name] = process(values[name])
+        values = []
+        for name in self.names:
+            value = params[name] if name in params else self.defaults[name]
+            process = self.processors[name]
+            values.append(value if process is None or value is None else process(value))
         if self.order is None:
-            return values
-        return tuple(values[name] for name in self.order)
+            return dict(zip(self.names, values))
+        return tuple(values)
 
     def make_row(self, raw: Sequence, description: Sequence) -> tuple:
         if self.results is None:
             # Some drivers' processors depend on the type the database
             # reported for the column (psycopg's numeric ones do).
-            self.results = [
-                col.type.dialect_impl(self.dialect).result_processor(self.dialect, desc[1])
-                for col, desc in zip(self.returning, description, strict=True)
-            ]
-        return self.row._make(
-            value if process is None else process(value)
-            for value, process in zip(raw, self.results, strict=True)
-        )
+            processors = (col.type.dialect_impl(self.dialect).result_processor(self.dialect, d[1])
+                          for col, d in zip(self.returning, description, strict=True))
+            self.results = [(i, process) for i, process in enumerate(processors) if process]
+        values = list(raw)
+        for i, process in self.results:
+            if values[i] is not None:  # NULL stays None whatever the type
+                values[i] = process(values[i])
+        return self.row._make(values)
 
 
 class Prepared:

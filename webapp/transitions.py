@@ -7,7 +7,7 @@ new state is, and writes it; check_fields (the API and the check form) uses
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .schedules import Schedule, deadlines
@@ -105,25 +105,22 @@ def next_state(state: CheckState, kind: str, method: str, rid: str | None,
     `run_start` is when the run this ping ends began (the matching start
     signal), or None when there was none.
     """
-    unchanged = Outcome(
-        kind="ign" if ignored(state, method) else kind,
-        status=state.status,
-        last_ping=state.last_ping,
-        last_start=state.last_start,
-        last_start_rid=state.last_start_rid,
-        last_duration=state.last_duration,
-        next_ping=None,
-        alert_after=None,
-        fail_count=state.fail_count,
-        next_nag=state.next_nag,
-    )
-    if unchanged.kind in ("ign", "log"):
-        # Recorded, nothing else: keep the deadlines the check already has.
-        return _with_deadlines(unchanged, state.schedule)
-    if kind == "start":
-        started = replace(unchanged, last_start=now, last_start_rid=rid)
-        return _with_deadlines(started, state.schedule)
-
+    kind = "ign" if ignored(state, method) else kind
+    if kind in ("ign", "log", "start"):
+        # Recorded, and for a start the run is open; nothing else changes,
+        # and the check keeps the deadlines its state gives it.
+        started = kind == "start"
+        return _outcome(
+            state.schedule,
+            kind=kind,
+            status=state.status,
+            last_ping=state.last_ping,
+            last_start=now if started else state.last_start,
+            last_start_rid=rid if started else state.last_start_rid,
+            last_duration=state.last_duration,
+            fail_count=state.fail_count,
+            next_nag=state.next_nag,
+        )
     failure = value_failure(value, state.value_min, state.value_max) if kind == "success" else None
     if failure:
         kind = "fail"
@@ -139,27 +136,25 @@ def next_state(state: CheckState, kind: str, method: str, rid: str | None,
     # The open run ends only if this ping belongs to it; an overlapping run
     # with another rid stays open and keeps its own deadline.
     run_open = state.last_start is not None and state.last_start_rid != rid
-    finished = Outcome(
+    return _outcome(
+        state.schedule,
         kind=kind,
         status=status,
         last_ping=now,
         last_start=state.last_start if run_open else None,
         last_start_rid=state.last_start_rid if run_open else None,
         last_duration=duration,
-        next_ping=None,
-        alert_after=None,
         fail_count=fail_count,
         next_nag=next_nag(state.status, status, state, now),
         duration=duration,
         failure=failure,
     )
-    return _with_deadlines(finished, state.schedule)
 
 
-def _with_deadlines(outcome: Outcome, schedule: Schedule) -> Outcome:
-    next_ping, alert_after = deadlines_for(outcome.status, schedule, outcome.last_ping,
-                                           outcome.last_start)
-    return replace(outcome, next_ping=next_ping, alert_after=alert_after)
+def _outcome(schedule: Schedule, **fields) -> Outcome:
+    next_ping, alert_after = deadlines_for(fields["status"], schedule, fields["last_ping"],
+                                           fields["last_start"])
+    return Outcome(next_ping=next_ping, alert_after=alert_after, **fields)
 
 
 def down_reason(schedule: Schedule, last_start: datetime | None, now: datetime) -> str:
