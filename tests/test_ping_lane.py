@@ -47,6 +47,14 @@ def test_another_method_is_a_405_in_each_forms_own_format(app, client, check):
     assert pings_of(app, check) == []
 
 
+@pytest.mark.parametrize("path", ["/api/push/", "/api/push/a/b", "/api/push/x/"])
+def test_every_push_url_answers_in_the_push_format(client, path):
+    r = client.get(path)
+    assert r.status_code == 404
+    assert r.get_json() == {"ok": False, "msg": "no check has this push token",
+                            "error": "no check has this push token"}
+
+
 def test_head_answers_without_a_body_but_with_its_length(client, check):
     r = client.head(f"/api/push/{check}")
     assert r.status_code == 200 and r.get_data() == b""

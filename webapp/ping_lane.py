@@ -59,8 +59,10 @@ HEALTHCHECKS = Form(hc_ping.ping_by_uuid, hc_ping.answer)
 def route(path: str) -> tuple[Form, tuple] | None:
     """The form and handler arguments for a lane URL; None leaves it to Flask."""
     parts = path.split("/")
-    if len(parts) == 4 and parts[1] == "api" and parts[2] == "push" and parts[3]:
-        return PUSH, (parts[3],)
+    if parts[1:3] == ["api", "push"] and len(parts) > 3:
+        # Any token, even an empty or slashed one, so that every answer under
+        # /api/push/ is one Kuma and Tianji can read (those are 404s).
+        return PUSH, ("/".join(parts[3:]),)
     if parts[1:2] == ["ping"]:
         if len(parts) == 3 and parts[2]:
             return HEALTHCHECKS, (parts[2], None)
