@@ -9,6 +9,7 @@ the RQ queue name is unique to the run, so parallel runs never share jobs.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -201,16 +202,20 @@ class WorkerProcess:
 
     def start(self):
         with open(self.log, "a") as out:
+            # A session of its own: RQ forks its scheduler into a child, which
+            # kill() must take down too, or every run leaves one sweeping behind.
             self.proc = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=self.env,
-                                         stdout=out, stderr=subprocess.STDOUT)
+                                         stdout=out, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
         # Ready when RQ has registered it as a worker on our queue.
         conn = redis.Redis.from_url(self.env["REDIS_URL"])
         queue = self.env["RQ_QUEUE"]
         wait_until(lambda: conn.scard(f"rq:workers:{queue}") > 0, timeout=20)
 
     def kill(self):
+        """SIGKILL to the worker and its scheduler child, as a crash or OOM kill would."""
         if self.proc and self.proc.poll() is None:
-            self.proc.kill()
+            os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
 
     def stop(self):
