@@ -160,3 +160,19 @@ def test_sqlite_ping_writers_of_other_processes_wait_for_the_lock(app):
         with ping_writer(db.engine):
             assert try_lock(path) == 3
         assert try_lock(path) == 0
+
+
+def test_a_thread_keeps_its_ping_connection_until_something_goes_wrong(app, check):
+    from webapp.ping_connection import ping_connection
+
+    with app.app_context():
+        with ping_connection(db.engine) as first:
+            pass
+        with ping_connection(db.engine) as again:
+            assert again is first and not first.closed
+        with pytest.raises(RuntimeError), ping_connection(db.engine):
+            raise RuntimeError("the transaction broke")
+        assert first.closed
+        with ping_connection(db.engine) as fresh, fresh.begin():
+            assert fresh is not first
+            assert fresh.scalar(sa.select(Check.name).where(Check.uuid == check)) == "lane"

@@ -20,6 +20,7 @@ from flask import current_app
 from .extensions import db
 from .flips import record_flip
 from .models import Check, Ping, utcnow
+from .ping_connection import ping_connection
 from .prepared import Prepared
 from .schedules import Schedule
 from .transitions import CheckState, next_state
@@ -144,12 +145,11 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
     unavailable, after rolling back.
     """
     now = now or utcnow()
-    # A Core connection of its own rather than the ORM session: on this path
-    # the session's bookkeeping would cost more than the statements do. It is
-    # taken from the pool before the ping-writer lock and handed back after
-    # it, so the lock covers only the transaction; begin() commits when its
-    # block ends, and rolls back on any error.
-    with db.engine.connect() as conn, ping_writer(db.engine), conn.begin():
+    # A Core connection of the thread's own rather than the ORM session: on
+    # this path the session's bookkeeping would cost more than the statements
+    # do. The ping-writer lock covers only the transaction; begin() commits
+    # when its block ends, and rolls back on any error.
+    with (ping_connection(db.engine) as conn, ping_writer(db.engine), conn.begin()):
         if conn.dialect.name == "sqlite":
             _BEGIN_IMMEDIATE.execute(conn, {})
         row = _READ.first(conn, {"p_uuid": uuid})
