@@ -78,7 +78,8 @@ class Prepared:
 
     `column_keys` names the columns an INSERT without .values() sets (every
     call must pass them all); `returning` lists the columns of its RETURNING
-    clause, in order, so rows come back with their Python types.
+    clause (or the columns a SELECT gives), in order, so rows come back with
+    their Python types.
     """
 
     def __init__(self, stmt: sa.Executable, *, column_keys: Sequence[str] | None = None,
@@ -121,7 +122,7 @@ class Prepared:
             cursor.close()
 
     def first(self, conn: sa.Connection, params: dict[str, Any]) -> tuple | None:
-        """Run it; its first RETURNING row, typed, or None when it touched no row."""
+        """Run it; its first row (of a SELECT or a RETURNING clause), typed, or None."""
         compiled, cursor = self._run(conn, params)
         try:
             raw = cursor.fetchone()

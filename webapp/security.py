@@ -34,7 +34,7 @@ def init_app(app: Flask) -> None:
     def security_headers(response: Response) -> Response:
         headers = response.headers
         # A view may set its own; one pass over the headers rather than one
-        # lookup per name, as every ping's response comes through here.
+        # lookup per name, as every response comes through here.
         present = set(headers.keys(lower=True))
         for name, value in HEADERS:
             if name.lower() not in present:
