@@ -1,7 +1,7 @@
 """The throughput baseline: the least a Flask ping endpoint on SQLite can do.
 
 One route, one INSERT and one commit per request, on a connection that each
-gunicorn worker keeps (as the app's SQLAlchemy pool does), with the pragmas
+gunicorn worker keeps (as the app's ping path keeps one per thread), with the pragmas
 the app sets. `bench/run.py` serves it with the app's gunicorn settings, so
 app/baseline measures what the app adds on top of Flask + gunicorn + SQLite.
 

@@ -7,11 +7,9 @@ import contextlib
 import os
 import subprocess
 import sys
-import threading
 import time
 import uuid as uuidlib
 from datetime import datetime
-from email import message_from_bytes, policy
 from pathlib import Path
 
 import redis
@@ -19,6 +17,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from processes import ROOT, Children, bench_app, free_port, log, migrate, percentile, tail
+from tests.receivers import Mailbox
 from webapp.extensions import db
 from webapp.models import Check, Flip, User
 from webapp.pings import PingData, apply_ping
@@ -26,25 +25,6 @@ from webapp.pings import PingData, apply_ping
 GRACE = 1
 TIMEOUTS = range(3, 16)  # seconds; with the grace, deadlines 4..16 s after a ping
 PING_SPREAD = 2.0  # seconds over which the latency checks are pinged
-
-
-class MailSink:
-    """aiosmtpd handler noting each message's subject and arrival time."""
-
-    def __init__(self):
-        self.arrivals: list[tuple[str, float]] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        arrived = time.time()
-        subject = message_from_bytes(envelope.content, policy=policy.default)["Subject"]
-        with self.lock:
-            self.arrivals.append((str(subject), arrived))
-        return "250 OK"
-
-    def count(self) -> int:
-        with self.lock:
-            return len(self.arrivals)
 
 
 def wait_for_worker(redis_url: str, queue: str, proc: subprocess.Popen, timeout: float = 30) -> None:
@@ -81,7 +61,7 @@ def ping_staggered(app, n_checks: int) -> dict[str, datetime]:
 
 def measure_alert_latency(tmp: Path, redis_url: str, children: Children,
                           stack: contextlib.ExitStack, args) -> dict:
-    sink = MailSink()
+    sink = Mailbox(wait_until=None)  # read here by polling, not by its waits
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
     stack.callback(controller.stop)
@@ -103,7 +83,7 @@ def measure_alert_latency(tmp: Path, redis_url: str, children: Children,
         log(f"  {args.checks} checks pinged; deadlines within the next "
             f"{last - time.time():.0f} s; waiting for the DOWN mails ...")
         give_up = last + 20
-        while sink.count() < args.checks and time.time() < give_up:
+        while len(sink.messages) < args.checks and time.time() < give_up:
             time.sleep(0.1)
         time.sleep(1.5)  # a duplicate would come right behind its first copy
     finally:
@@ -112,7 +92,7 @@ def measure_alert_latency(tmp: Path, redis_url: str, children: Children,
     flipped = down_flip_times(app)
 
     with sink.lock:
-        arrivals = list(sink.arrivals)
+        arrivals = [(str(m["Subject"]), m.received_at) for m in sink.messages]
     first: dict[str, float] = {}
     duplicates = unexpected = 0
     for subject, at in arrivals:

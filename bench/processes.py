@@ -12,7 +12,6 @@ import http.client
 import math
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import redis
 
+from tests.support import free_port
 from webapp import create_app
 from webapp.queue import LOCAL_REDIS, start_embedded
 
@@ -28,12 +28,6 @@ BENCH = ROOT / "bench"
 
 
 # --- small helpers -----------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def percentile(values: list[float], p: float) -> float | None:
     """Nearest-rank percentile; None for no values."""

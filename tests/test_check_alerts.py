@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from support import NAME_ONLY, field_error, load_check, settle_deliveries
 from webapp.extensions import db
 from webapp.models import Check, Notification, utcnow
+from webapp.notify import MAX_ATTEMPTS
 
 
 def channel(api, name, kind="email", value=None):
@@ -177,7 +178,7 @@ def test_failed_and_retried_alerts_appear_in_the_event_log(logged_in, api, app, 
     log = html[html.index('id="event-log"'):]
     row = log[log.index('<tr class="event-alert">'):]
     assert "alert failed" in row and f"DOWN alert to webhook <span class=\"mono small\">{receiver.url}/hook</span>" in row
-    assert "the webhook answered HTTP 500" in row and "7 tries" in row
+    assert "the webhook answered HTTP 500" in row and f"{MAX_ATTEMPTS} tries" in row
     # Listed above the flip that caused it; the live refresh notices it,
     # though the check itself did not change.
     assert log.index("event-alert") < log.index("event-flip")

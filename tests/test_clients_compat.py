@@ -13,11 +13,9 @@ import apykuma
 from healthchecks_io import Client as HealthchecksClient
 from healthchecks_io import CheckCreate
 
-from support import pings_of
+from support import pings_of, wait_until
 from webapp.extensions import db
 from webapp.models import User
-
-
 
 
 def test_the_healthchecks_io_client_manages_and_pings_checks(app, live_server, user):
@@ -63,20 +61,23 @@ def test_the_apykuma_client_pushes_in_uptime_kuma_form(app, live_server, api):
     uuid = api("post", "/checks/", json={"name": "kuma", "timeout": 60}).get_json()["uuid"]
     url = f"{live_server}/api/push/{uuid}?status=up&msg=OK&ping="
 
-    async def run():
+    async def run() -> int:
         async with aiohttp.ClientSession() as session:
-            response = await apykuma.ping(session, url)
-            assert response.status == 200
+            status = (await apykuma.ping(session, url)).status
         # Its background loop, as services use it: several beats, then stop.
         task = await apykuma.start(url, interval=1)
-        await asyncio.sleep(3.5)  # beats at about 0, 1, 2 and 3 s; slack for a busy machine
+        await asyncio.to_thread(wait_until, lambda: len(pings_of(app, uuid)) >= 4, 15)
         task.cancel()
+        return status
 
     # In a thread of its own: a browser test may have left an event loop
-    # running in this one, and asyncio.run() refuses to nest.
-    thread = threading.Thread(target=asyncio.run, args=(run(),))
+    # running in this one, and asyncio.run() refuses to nest. What the
+    # thread saw comes back in `outcome`, or an assertion there would be lost.
+    outcome = []
+    thread = threading.Thread(target=lambda: outcome.append(asyncio.run(run())))
     thread.start()
     thread.join(30)
+    assert outcome == [200]  # the one-off ping answered 200; the loop then beat 3 times
     pings = pings_of(app, uuid)
     assert len(pings) >= 3
     assert all((p.kind, p.msg, p.value) == ("success", "OK", None) for p in pings)

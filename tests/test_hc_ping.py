@@ -24,10 +24,6 @@ def ping_key(app, user):
         return db.session.get(User, user[0]).ping_key
 
 
-
-
-
-
 @pytest.mark.parametrize("method", ["get", "post", "head"])
 def test_it_answers_ok_in_plain_text_with_cors_and_the_body_limit(client, check, method):
     r = getattr(client, method)(f"/ping/{check}")

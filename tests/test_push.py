@@ -19,10 +19,6 @@ def check(api):
     return r.get_json()["uuid"]
 
 
-
-
-
-
 def test_it_records_a_plain_ping_and_answers_ok(app, client, check):
     r = client.post(f"/api/push/{check}", headers={"User-Agent": "curl/8.0"})
     assert r.status_code == 200

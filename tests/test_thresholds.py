@@ -11,8 +11,6 @@ from webapp.models import Check, Flip, Notification, Ping, utcnow
 from webapp.sweep import send_reminders
 
 
-
-
 def kinds(app, uuid) -> list[str]:
     with app.app_context():
         return db.session.scalars(

@@ -18,10 +18,13 @@ from .models import Check, utcnow
 checks = Check.__table__
 
 
+def check_count(user_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Check.id)).where(Check.user_id == user_id))
+
+
 def at_check_limit(user_id: int) -> bool:
     """Whether the user has MAX_CHECKS_PER_USER checks already (API and ?create=1 stop there)."""
-    count = db.session.scalar(sa.select(sa.func.count(Check.id)).where(Check.user_id == user_id))
-    return count >= current_app.config["MAX_CHECKS_PER_USER"]
+    return check_count(user_id) >= current_app.config["MAX_CHECKS_PER_USER"]
 
 
 def pause(check: Check, *, actor: str, reason: str = "paused", now: datetime | None = None) -> bool:

@@ -12,6 +12,10 @@ from werkzeug.exceptions import HTTPException
 from .extensions import db
 
 MACHINE_PREFIXES = ("/api/", "/ping/")
+# What a client is told when the database fails it, and when anything else does;
+# the ping lane (ping_lane.py), which answers in front of Flask, says the same.
+DATABASE_UNAVAILABLE = "database unavailable, try again shortly"
+INTERNAL_ERROR = "internal error"
 
 
 def wants_json() -> bool:
@@ -37,10 +41,10 @@ def init_app(app: Flask) -> None:
     def database_unavailable(e):
         db.session.rollback()
         app.logger.error("database error: %s", e)
-        return error_body(503, "database unavailable, try again shortly")
+        return error_body(503, DATABASE_UNAVAILABLE)
 
     @app.errorhandler(Exception)
     def unexpected(e):
         db.session.rollback()
         app.logger.exception("unhandled error")
-        return error_body(500, "internal error")
+        return error_body(500, INTERNAL_ERROR)

@@ -29,12 +29,12 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request
 
+from .errors import DATABASE_UNAVAILABLE, INTERNAL_ERROR
 from .security import HEADERS as SECURITY_HEADERS
 from .views import hc_ping, push
-from .views.ping_common import BadPing, PingRefused, is_uuid
+from .views.ping_common import ANY_ORIGIN, BadPing, PingRefused, is_uuid
 
 METHODS = ("GET", "HEAD", "POST")
-CORS = [("Access-Control-Allow-Origin", "*")]
 # What a browser's preflight asks before a cross-origin POST with a body.
 PREFLIGHT = [
     ("Allow", "GET, HEAD, POST, OPTIONS"),
@@ -106,16 +106,16 @@ class PingLane:
         except (DBAPIError, PoolTimeout) as e:
             # Never a 200 without the commit; the client may try again.
             self.app.logger.error("database error: %s", e)
-            return 503, "database unavailable, try again shortly"
+            return 503, DATABASE_UNAVAILABLE
         except Exception:
             self.app.logger.exception("unhandled error")
-            return 500, "internal error"
+            return 500, INTERNAL_ERROR
         return 200, None
 
 
 def respond(start_response: Callable, status: int, body: bytes,
             headers: list[tuple[str, str]], *, head: bool = False) -> list[bytes]:
     start_response(f"{status} {HTTP_STATUS_CODES.get(status, 'Unknown')}", [
-        *headers, *CORS, *SECURITY_HEADERS, ("Content-Length", str(len(body))),
+        *headers, ANY_ORIGIN, *SECURITY_HEADERS, ("Content-Length", str(len(body))),
     ])
     return [] if head else [body]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from .urls import base_url, push_url
+from .urls import base_url, ping_url, push_url
 
 
 @dataclass(frozen=True)
@@ -24,11 +24,6 @@ class Snippet:
     code: str
 
 
-def has_route(prefix: str) -> bool:
-    """Whether some endpoint answers under `prefix` (other ping forms arrive over time)."""
-    return any(rule.rule.startswith(prefix) for rule in current_app.url_map.iter_rules())
-
-
 def push_forms(uuid: str, slug: str = "", ping_key: str | None = None) -> list[PushForm]:
     """Each URL a job can call for this check, the ones this server serves."""
     url = push_url(uuid)
@@ -39,16 +34,15 @@ def push_forms(uuid: str, slug: str = "", ping_key: str | None = None) -> list[P
         PushForm("push-fail", "Report a failure", f"{url}?status=down&msg=failed",
                  "Puts the check down at once and alerts; the next success brings it back up."),
     ]
-    if has_route("/ping/<"):
-        forms.append(PushForm("ping", "Ping URL (Healthchecks)", f"{base_url()}/ping/{uuid}",
-                              "Append /fail for a failure, /start when a run begins, "
-                              "or /<exit status> to report a script's exit code."))
-        if slug and ping_key:
-            forms.append(PushForm("ping-slug", "Ping URL by name (Healthchecks)",
-                                  f"{base_url()}/ping/{ping_key}/{slug}",
-                                  "The same, naming the check by its slug; the key is yours, "
-                                  "for all your checks."))
-    if slug and has_route("/api/pings/"):
+    forms.append(PushForm("ping", "Ping URL (Healthchecks)", ping_url(uuid),
+                          "Append /fail for a failure, /start when a run begins, "
+                          "or /<exit status> to report a script's exit code."))
+    if slug and ping_key:
+        forms.append(PushForm("ping-slug", "Ping URL by name (Healthchecks)",
+                              ping_url(f"{ping_key}/{slug}"),
+                              "The same, naming the check by its slug; the key is yours, "
+                              "for all your checks."))
+    if slug:
         forms.append(PushForm("legacy", "Report URL (original Heartbeats)",
                               f"{base_url()}/api/pings/?service={slug}",
                               "With HTTP Basic auth (your email and an API key). "

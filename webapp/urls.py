@@ -12,6 +12,11 @@ def base_url() -> str:
     return f"http://localhost:{current_app.config['PORT']}"
 
 
+def ping_url(path: str) -> str:
+    """A Healthchecks-style URL: /ping/<uuid>, or /ping/<ping-key>/<slug>."""
+    return f"{base_url()}/ping/{path}"
+
+
 def push_url(uuid: str) -> str:
     return f"{base_url()}/api/push/{uuid}"
 

@@ -16,7 +16,7 @@ from ..channels import channels_text
 from ..check_fields import FieldError, apply_fields, parse_fields
 from ..extensions import db
 from ..models import ApiKey, Check, utcnow
-from ..urls import base_url, push_url
+from ..urls import base_url, ping_url, push_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v<int:version>")
 
@@ -94,7 +94,7 @@ def check_json(check: Check) -> dict:
         "value_min": check.value_min,
         "value_max": check.value_max,
         "grace_to_end_of_day": check.grace_to_end_of_day,
-        "ping_url": f"{base}/ping/{check.uuid}",
+        "ping_url": ping_url(check.uuid),
         "push_url": push_url(check.uuid),
         "update_url": update_url,
         "pause_url": f"{update_url}/pause",

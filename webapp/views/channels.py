@@ -6,11 +6,12 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from ..checks import check_count
 from ..channel_form import KIND_LABELS, MASK, VALUE_HINTS, VALUE_LABELS, ChannelForm
 from ..channels import (add_channel, checks_per_channel, failed_deliveries, update_channel,
                         user_channels)
 from ..extensions import db, htmx
-from ..models import Channel, Check
+from ..models import Channel
 from ..notify import send_test
 from .confirm import Confirm, confirm_page, confirmed
 
@@ -35,12 +36,11 @@ def render_list(status: int = 200, *, form: ChannelForm | None = None,
                 results: dict[str, str | None] | None = None):
     """The channels page; `results` holds test outcomes to show (code: error or None)."""
     channels = user_channels(current_user.id)
-    n_checks = db.session.scalar(
-        sa.select(sa.func.count(Check.id)).where(Check.user_id == current_user.id))
+    n_checks = check_count(current_user.id)
     return render_template(
         "channels/index.html", channels=channels, form=form or ChannelForm(formdata=None),
         n_checks=n_checks, counts=checks_per_channel(current_user.id),
-        failures={c.id: failed_deliveries(c.id) for c in channels},
+        failures=failed_deliveries([c.id for c in channels]),
         results=results or {}, remove_confirm=remove_confirm, **WORDS,
     ), status
 

@@ -78,8 +78,8 @@ def create_by_slug(user_id: int, slug: str) -> str:
     return check.uuid
 
 
-def record_ping(request: Request, uuid: str, action: str | None, rid: str | None) -> None:
-    kind, exitstatus = parse_action(action)
+def record_ping(request: Request, uuid: str, kind: str, exitstatus: int | None,
+                rid: str | None) -> None:
     if record(uuid, request, kind=kind, exitstatus=exitstatus, rid=rid,
               body=read_body(request)) is None:
         raise PingRefused(404, "not found")  # no such uuid, or deleted since the lookup
@@ -89,7 +89,8 @@ def ping_by_uuid(request: Request, uuid: str, action: str | None) -> None:
     """A ping of /ping/<uuid>[/<action>]; served by the ping lane."""
     if not is_uuid(uuid):
         raise PingRefused(404, "not found")
-    record_ping(request, uuid, action, parse_rid(request.args.get("rid")))
+    rid = parse_rid(request.args.get("rid"))
+    record_ping(request, uuid, *parse_action(action), rid)
 
 
 @bp.route("/ping/<ping_key>/<slug>", methods=METHODS)
@@ -97,9 +98,10 @@ def ping_by_uuid(request: Request, uuid: str, action: str | None) -> None:
 def ping_by_slug(ping_key: str, slug: str, action: str | None = None):
     """A Healthchecks-style ping by the user's ping key and a check's slug."""
     try:
-        rid = parse_rid(request.args.get("rid"))  # refused before anything is created
-        parse_action(action)  # likewise
-        record_ping(request, check_by_slug(ping_key, slug), action, rid)
+        # Bad input is refused before ?create=1 can make a check.
+        rid = parse_rid(request.args.get("rid"))
+        kind, exitstatus = parse_action(action)
+        record_ping(request, check_by_slug(ping_key, slug), kind, exitstatus, rid)
         status, message = 200, None
     except BadPing as e:
         status, message = 400, str(e)

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from ..extensions import db, htmx
 from ..forms import ApiKeyForm, PasswordChangeForm, TimezoneForm
 from ..models import ApiKey, new_ping_key
-from ..urls import base_url
+from ..urls import ping_url
 from .confirm import Confirm, confirm_page, confirmed
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -36,7 +36,7 @@ def render_settings(status: int = 200, *, key_form=None, password_form=None, tz_
         "tz_form": tz_form or TimezoneForm(formdata=None, timezone=current_user.timezone),
         "new_key": new_key,
         "rotate_ping_key": ROTATE_PING_KEY,
-        "slug_url": f"{base_url()}/ping/{current_user.ping_key}/",
+        "slug_url": ping_url(f"{current_user.ping_key}/"),
     }
     if htmx and htmx.target == "api-keys":
         return render_template("settings/partials/_keys.html", **ctx), status
