@@ -3,14 +3,19 @@ statements and the SQLite ping-writer lock."""
 
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
 from support import load_check, pings_of
 from webapp.extensions import db
-from webapp.models import Check, Ping
+from webapp.models import Check, Ping, UTCDateTime
+from webapp.ping_request import PingRequest
 from webapp.pings import _INSERT_PING, _READ
 from webapp.write_lock import lock_path, ping_writer
 
@@ -184,3 +189,73 @@ def test_a_thread_keeps_its_ping_connection_until_something_goes_wrong(app, chec
         with ping_connection(db.engine) as fresh, fresh.begin():
             assert fresh is not first
             assert fresh.scalar(sa.select(Check.name).where(Check.uuid == check)) == "lane"
+
+
+# A PingRequest's parameters must be the ones werkzeug (and so Flask) reads.
+QUERIES = [
+    "status=up&msg=bench&value=1",
+    "msg=two+words%21&msg=second",      # + and %-escapes; the first value wins
+    "msg=&status",                      # blank values, a name without "="
+    "msg=caf%C3%A9&x=%E2%82%AC",        # UTF-8 escapes
+    "msg=bad%FFbyte",                   # not UTF-8: stays escaped
+    "&&a=1&&b=%zz",                     # empty pairs, a broken escape
+    "m%73g=name%20escaped",
+    "",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_ping_request_reads_parameters_as_werkzeug_does(query):
+    environ = EnvironBuilder(path="/ping/x", query_string=query).get_environ()
+    expected = Request(environ).args
+    got = PingRequest(environ).args
+    assert got == {name: expected.get(name) for name in expected}
+
+
+def test_ping_request_reads_raw_utf8_in_the_query():
+    # WSGI gives the query's raw bytes as latin-1 text.
+    environ = {"QUERY_STRING": "msg=café".encode().decode("latin-1")}
+    assert PingRequest(environ).args == {"msg": "café"}
+
+
+def test_a_post_forms_fields_and_body_reach_the_ping(app, client, check):
+    r = client.post(f"/api/push/{check}", data={"status": "down", "msg": "from a form"},
+                    headers={"User-Agent": "form-client/1"})
+    assert r.status_code == 200
+    r = client.post(f"/ping/{check}", data=b"log line", headers={"User-Agent": "hc-client/2"})
+    assert r.status_code == 200
+    first, second = pings_of(app, check)
+    assert (first.kind, first.msg, first.ua) == ("fail", "from a form", "form-client/1")
+    assert (second.kind, second.body, second.ua) == ("success", b"log line", "hc-client/2")
+
+
+WHENS = [
+    datetime(2026, 11, 22, 2, 25, tzinfo=UTC),                        # no microseconds
+    datetime(999, 1, 2, 3, 4, 5, 6, tzinfo=UTC),                      # a three-digit year
+    datetime(2026, 3, 29, 1, 30, tzinfo=ZoneInfo("Europe/Berlin")),   # another offset
+    datetime(2026, 1, 1, tzinfo=ZoneInfo("Europe/London")),           # zero offset, not UTC
+    datetime(2026, 6, 1, 12, 0, 0, 999999, tzinfo=timezone(timedelta(hours=-7))),
+]
+
+
+@pytest.mark.parametrize("when", WHENS)
+def test_sqlite_times_are_the_text_sqlalchemy_writes(when):
+    dialect = sqlite.dialect()
+    ours = UTCDateTime().dialect_impl(dialect)
+    text = ours.bind_processor(dialect)(when)
+    sqlalchemys = sa.DateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert text == sqlalchemys(when.astimezone(UTC).replace(tzinfo=None))
+    back = ours.result_processor(dialect, None)(text)
+    assert back == when and back.tzinfo is UTC
+
+
+def test_sqlite_times_in_other_formats_still_read_and_naive_times_are_refused():
+    dialect = sqlite.dialect()
+    ours = UTCDateTime().dialect_impl(dialect)
+    read = ours.result_processor(dialect, None)
+    # What SQLite's own CURRENT_TIMESTAMP and date() write.
+    assert read("2026-11-22 02:25:00") == datetime(2026, 11, 22, 2, 25, tzinfo=UTC)
+    assert read("2026-11-22") == datetime(2026, 11, 22, tzinfo=UTC)
+    assert read(None) is None
+    with pytest.raises(ValueError, match="naive"):
+        ours.bind_processor(dialect)(datetime(2026, 11, 22))

@@ -27,9 +27,9 @@ from flask import Flask
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.http import HTTP_STATUS_CODES
-from werkzeug.wrappers import Request
 
 from .errors import DATABASE_UNAVAILABLE, INTERNAL_ERROR
+from .ping_request import PingRequest
 from .security import HEADERS as SECURITY_HEADERS
 from .views import hc_ping, push
 from .views.ping_common import ANY_ORIGIN, BadPing, PingRefused, is_uuid
@@ -87,7 +87,7 @@ class PingLane:
             return respond(start_response, 204, b"", PREFLIGHT, head=True)
         with self.app.app_context():
             if method in METHODS:
-                status, message = self.run(form, Request(environ), args)
+                status, message = self.run(form, PingRequest(environ), args)
                 extra = []
             else:
                 status, message = 405, f"method {method} is not allowed: use GET, HEAD or POST"
@@ -95,7 +95,7 @@ class PingLane:
             body, headers = form.answer(status, message)
         return respond(start_response, status, body, headers + extra, head=method == "HEAD")
 
-    def run(self, form: Form, request: Request, args: tuple) -> tuple[int, str | None]:
+    def run(self, form: Form, request: PingRequest, args: tuple) -> tuple[int, str | None]:
         """The handler's outcome as (status, message); the message is None for a 200."""
         try:
             form.handle(request, *args)

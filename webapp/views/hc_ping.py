@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, request
-from werkzeug.wrappers import Request
 
 from ..extensions import db
 from ..check_fields import apply_fields
 from ..checks import at_check_limit
 from ..models import Check, User, slugify, utcnow
-from .ping_common import (BadPing, PingRefused, allow_any_origin, is_uuid, param, parse_rid,
-                          read_body, record)
+from ..ping_request import PingRequest
+from .ping_common import (AnyRequest, BadPing, PingRefused, allow_any_origin, is_uuid, param,
+                          parse_rid, read_body, record)
 
 bp = Blueprint("hc_ping", __name__)
 allow_any_origin(bp)
@@ -78,14 +78,14 @@ def create_by_slug(user_id: int, slug: str) -> str:
     return check.uuid
 
 
-def record_ping(request: Request, uuid: str, kind: str, exitstatus: int | None,
+def record_ping(request: AnyRequest, uuid: str, kind: str, exitstatus: int | None,
                 rid: str | None) -> None:
     if record(uuid, request, kind=kind, exitstatus=exitstatus, rid=rid,
               body=read_body(request)) is None:
         raise PingRefused(404, "not found")  # no such uuid, or deleted since the lookup
 
 
-def ping_by_uuid(request: Request, uuid: str, action: str | None) -> None:
+def ping_by_uuid(request: PingRequest, uuid: str, action: str | None) -> None:
     """A ping of /ping/<uuid>[/<action>]; served by the ping lane."""
     if not is_uuid(uuid):
         raise PingRefused(404, "not found")

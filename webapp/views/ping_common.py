@@ -1,7 +1,7 @@
 """What every ping form shares: request facts, parameters, CORS, bad-input errors.
 
 The helpers take the request as an argument: the ping lane (webapp.ping_lane)
-calls them with a plain werkzeug Request, Flask views with flask.request.
+calls them with a PingRequest, Flask views with flask.request.
 """
 
 from __future__ import annotations
@@ -13,7 +13,11 @@ from flask import Blueprint, current_app
 from werkzeug.wrappers import Request
 
 from ..notify import dispatch
+from ..ping_request import PingRequest
 from ..pings import Applied, PingData, apply_ping
+
+
+AnyRequest = Request | PingRequest
 
 
 class BadPing(ValueError):
@@ -41,7 +45,7 @@ def allow_any_origin(bp: Blueprint) -> None:
         return response
 
 
-def param(request: Request, name: str) -> str | None:
+def param(request: AnyRequest, name: str) -> str | None:
     """A query parameter, or a form field of a POST; None when absent."""
     value = request.args.get(name)
     if value is None and request.method == "POST" and request.mimetype in (
@@ -82,7 +86,7 @@ def is_uuid(text: str) -> bool:
     return True
 
 
-def read_body(request: Request) -> bytes | None:
+def read_body(request: AnyRequest) -> bytes | None:
     """The request body, cut at PING_BODY_LIMIT bytes (Healthchecks does the same
     and says so in the Ping-Body-Limit header); None when there is none."""
     limit = current_app.config["PING_BODY_LIMIT"]
@@ -90,17 +94,17 @@ def read_body(request: Request) -> bytes | None:
     return body or None
 
 
-def request_facts(request: Request) -> dict:
+def request_facts(request: AnyRequest) -> dict:
     """Where a ping came from, as every ping form records it."""
     return {
         "method": request.method,
         "scheme": request.scheme,
         "remote_addr": request.remote_addr or "",
-        "ua": request.user_agent.string or "",
+        "ua": request.environ.get("HTTP_USER_AGENT", ""),
     }
 
 
-def record(uuid: str, request: Request, **fields) -> Applied | None:
+def record(uuid: str, request: AnyRequest, **fields) -> Applied | None:
     """Apply a ping from `request` to check `uuid`, then queue any alerts."""
     applied = apply_ping(uuid, PingData(**request_facts(request), **fields))
     if applied is not None:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import json
 
-from werkzeug.wrappers import Request
-
+from ..ping_request import PingRequest
 from ..pings import MSG_LIMIT
 from .ping_common import BadPing, PingRefused, param, parse_value, record
 
@@ -27,7 +26,7 @@ def parse_status(raw: str | None) -> str:
     return STATUS_WORDS[word]
 
 
-def push(request: Request, token: str) -> None:
+def push(request: PingRequest, token: str) -> None:
     """Record a heartbeat: ?status=up|down&msg=...&value=... (or Kuma's ping=)."""
     kind = parse_status(param(request, "status"))
     raw_value = param(request, "value")
