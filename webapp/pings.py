@@ -11,8 +11,8 @@ ping is stored.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -32,8 +32,7 @@ pings = Ping.__table__
 MSG_LIMIT = 1000
 
 
-@dataclass(frozen=True)
-class PingData:
+class PingData(NamedTuple):
     kind: str = "success"  # one of transitions.KINDS
     msg: str | None = None
     value: float | None = None
@@ -46,8 +45,7 @@ class PingData:
     body: bytes | None = None
 
 
-@dataclass(frozen=True)
-class Applied:
+class Applied(NamedTuple):
     check_id: int
     ping_id: int
     n: int

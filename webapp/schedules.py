@@ -7,8 +7,8 @@ changes included.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from cronsim import CronSim, CronSimError
@@ -18,8 +18,7 @@ ONE_YEAR = 365 * 24 * 3600
 MIN_SECONDS, MAX_SECONDS = 1, ONE_YEAR
 
 
-@dataclass(frozen=True)
-class Schedule:
+class Schedule(NamedTuple):
     kind: str = "simple"  # "simple": every `timeout` seconds; "cron": `cron` in `tz`
     timeout: int = 86400
     grace: int = 3600

@@ -7,16 +7,15 @@ new state is, and writes it; check_fields (the API and the check form) uses
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from .schedules import Schedule, deadlines
 
 KINDS = ("success", "fail", "start", "log")
 
 
-@dataclass(frozen=True)
-class CheckState:
+class CheckState(NamedTuple):
     status: str
     schedule: Schedule
     last_ping: datetime | None = None
@@ -33,8 +32,7 @@ class CheckState:
     next_nag: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     kind: str  # what the ping is recorded as: a KIND, or "ign" when it does not count
     status: str
     last_ping: datetime | None
