@@ -15,6 +15,7 @@ from werkzeug.wrappers import Request
 from support import load_check, pings_of
 from webapp.extensions import db
 from webapp.models import Check, Ping, UTCDateTime
+from webapp.ping_connection import ping_connection
 from webapp.ping_request import PingRequest
 from webapp.pings import _INSERT_PING, _READ
 from webapp.write_lock import lock_path, ping_writer
@@ -176,8 +177,6 @@ def test_sqlite_ping_writers_of_other_processes_wait_for_the_lock(app):
 
 
 def test_a_thread_keeps_its_ping_connection_until_something_goes_wrong(app, check):
-    from webapp.ping_connection import ping_connection
-
     with app.app_context():
         with ping_connection(db.engine) as first:
             pass

@@ -27,9 +27,10 @@ class UTCDateTime(sa.types.TypeDecorator):
 
     On SQLite, which keeps datetimes as text, it also does the text itself:
     SQLAlchemy's way (a naive copy, then %-formatting on the way in; parsing,
-    then an aware copy on the way out) cost a ping about 6 % of its CPU. The
-    text is exactly what SQLAlchemy writes, "YYYY-MM-DD HH:MM:SS.ffffff", so
-    rows written either way compare and sort alike.
+    then an aware copy on the way out) cost a ping about 6 % of its
+    instructions. The text is exactly what SQLAlchemy writes,
+    "YYYY-MM-DD HH:MM:SS.ffffff", so rows written either way compare and sort
+    alike.
     """
 
     impl = sa.DateTime

@@ -3,7 +3,7 @@
 werkzeug's Request builds, for every request, a header view, an immutable
 MultiDict of the query and a UserAgent; a ping reads three query parameters,
 the method and two headers, and all that building was about 6 % of a
-ping's CPU (instructions counted by callgrind). A PingRequest answers the few things `views.ping_common` asks of
+ping's instructions (counted by callgrind). A PingRequest answers the few things `views.ping_common` asks of
 a request (`method`, `scheme`, `remote_addr`, `environ`, `args.get`, and for
 a POST `mimetype`, `form` and `stream`), so those helpers take it and
 flask.request alike. A POST's body is left to a werkzeug Request made when

@@ -5,8 +5,8 @@ per-execution work (cache key, execution context, result set-up) cost about
 three times what the database spent running the statements. A `Prepared`
 statement does that work once per dialect and keeps only what must happen on
 every call: filling in the parameters, the column types' own bind processors
-(`UTCDateTime` to naive UTC, then SQLite's datetime text) and their result
-processors on the way back.
+(`UTCDateTime` to SQLite's datetime text, say) and their result processors
+on the way back.
 
 It runs on the DBAPI connection under an ordinary `sa.Connection`, so it
 belongs to that connection's transaction: `engine.begin()` still commits it,

@@ -1,10 +1,11 @@
 """The cookie session, opened only when the request carries a session cookie.
 
 Flask opens the session on every request, and its cookie interface builds a
-signing serializer each time, even with no cookie to read. Machines pinging
-their checks never send one, and for them that serializer was the largest
-piece of Flask's own work per ping. Without a cookie the session can only
-be a new, empty one, so that is what a request without one gets.
+signing serializer each time, even with no cookie to read. Machines (API
+clients, pings by slug or to /api/pings/) never send one, and for them that
+serializer was the largest piece of Flask's own work per request. Without a
+cookie the session can only be a new, empty one, so that is what a request
+without one gets.
 """
 
 from __future__ import annotations
