@@ -18,9 +18,9 @@ from aiosmtpd.controller import Controller
 
 from processes import ROOT, Children, bench_app, free_port, log, migrate, percentile, tail
 from tests.receivers import Mailbox
-from webapp.extensions import db
-from webapp.models import Check, Flip, User
-from webapp.pings import PingData, apply_ping
+from webapp.db import db
+from webapp.core.models import Check, Flip, User
+from webapp.core.pings import PingData, apply_ping
 
 GRACE = 1
 TIMEOUTS = range(3, 16)  # seconds; with the grace, deadlines 4..16 s after a ping

@@ -21,7 +21,7 @@ import redis
 
 from tests.support import free_port
 from webapp import create_app
-from webapp.queue import LOCAL_REDIS, start_embedded
+from webapp.alerts.queue import LOCAL_REDIS, start_embedded
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"

@@ -20,8 +20,8 @@ import sqlalchemy as sa
 import baseline_app
 from processes import (BENCH, ROOT, Children, bench_app, log, migrate, percentile, start_gunicorn,
                        wait_for_http)
-from webapp.extensions import db
-from webapp.models import Check, Ping, User
+from webapp.db import db
+from webapp.core.models import Check, Ping, User
 
 PUSH_QUERY = "?status=up&msg=bench&value=1"
 # Far above any run's ping count: nothing may be pruned, so stored == answered.

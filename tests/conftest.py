@@ -25,8 +25,8 @@ from werkzeug.serving import make_server
 from receivers import Mailbox, Receiver, SmtpServer
 from support import free_port, make_user, overrides_from, wait_until
 from webapp import create_app
-from webapp.extensions import db
-from webapp.queue import LOCAL_REDIS, start_embedded
+from webapp.db import db
+from webapp.alerts.queue import LOCAL_REDIS, start_embedded
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_ID = uuid.uuid4().hex[:10]
@@ -142,7 +142,7 @@ def clean_state(request, app, smtp):
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
-        from webapp.queue import get_queue
+        from webapp.alerts.queue import get_queue
 
         get_queue().empty()
     smtp[0].clear()

@@ -8,9 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from support import NAME_ONLY, field_error, load_check, settle_deliveries
-from webapp.extensions import db
-from webapp.models import Check, Notification, utcnow
-from webapp.notify import MAX_ATTEMPTS
+from webapp.db import db
+from webapp.core.models import Check, Notification
+from webapp.core.times import utcnow
+from webapp.alerts.delivery import MAX_ATTEMPTS
 
 
 def channel(api, name, kind="email", value=None):
@@ -128,7 +129,7 @@ def test_the_check_page_says_how_it_alerts(logged_in, api):
                                          "value_max": 90, "methods": "POST", "manual_resume": True})
     html = html_lib.unescape(logged_in.get(f"/checks/{uuid}").get_data(as_text=True))
     card = html[html.index('id="alerts"'):html.index("</section>", html.index('id="alerts"'))]
-    for words in ("<dt>Alerts go to</dt><dd>ops (email)</dd>", "<dt>Reminders</dt><dd>every 1 hour while down</dd>",
+    for words in ("<dt>Alerts go to</dt><dd>ops (email)</dd>", "<dt>Reminders</dt><dd>every hour while down</dd>",
                   "<dt>Failures</dt><dd>3 in a row alert</dd>",
                   "<dt>Values</dt><dd>a value below 1 or above 90 counts as a failure</dd>",
                   "<dt>Runs</dt><dd>a started run may take 1 hour (the grace time)</dd>",

@@ -14,8 +14,8 @@ from healthchecks_io import Client as HealthchecksClient
 from healthchecks_io import CheckCreate
 
 from support import pings_of, wait_until
-from webapp.extensions import db
-from webapp.models import User
+from webapp.db import db
+from webapp.core.models import User
 
 
 def test_the_healthchecks_io_client_manages_and_pings_checks(app, live_server, user):

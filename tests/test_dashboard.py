@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from flask import template_rendered
 
 from support import make_user
-from webapp.extensions import db
-from webapp.models import Check, utcnow
+from webapp.db import db
+from webapp.core.models import Check
+from webapp.core.times import utcnow
 
 UUID = "00000000-0000-4000-8000-000000000000"
 
@@ -155,7 +156,7 @@ def test_the_refresh_notices_a_check_turning_late_without_any_write(logged_in, a
     fp = live_fp(logged_in.get("/").get_data(as_text=True))
     assert logged_in.htmx(f"/checks/live?fp={fp}").status_code == 204
     # "late" is the clock passing next_ping, with no write to the row: move the clock.
-    import webapp.views.dashboard as dashboard
+    import webapp.dashboard.pages.home as dashboard
 
     monkeypatch.setattr(dashboard, "utcnow", lambda: utcnow() + timedelta(seconds=3601))
     r = logged_in.htmx(f"/checks/live?fp={fp}")

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from support import NAME_ONLY, field_error, make_user
-from webapp.extensions import db
-from webapp.models import Check, Flip
+from webapp.db import db
+from webapp.core.models import Check, Flip
 
 def form(**changes) -> dict:
     return {**NAME_ONLY, **changes}

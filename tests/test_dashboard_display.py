@@ -8,13 +8,13 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from webapp import checks as check_actions
-from webapp.chart import value_chart
-from webapp.check_list import ListFilter, sort_checks
-from webapp.extensions import db
-from webapp.models import Check, Flip
-from webapp.schedule_text import daily_time, grace_words, schedule_words
-from webapp.timefmt import exact, relative, short
+from webapp.core import check_actions
+from webapp.dashboard.display.chart import value_chart
+from webapp.dashboard.display.list_filter import ListFilter, sort_checks
+from webapp.db import db
+from webapp.core.models import Check, Flip
+from webapp.dashboard.display.schedule_words import daily_time, grace_words, schedule_words
+from webapp.dashboard.display.timefmt import exact, relative, short
 
 NOW = datetime(2026, 3, 29, 12, 0, tzinfo=UTC)
 

@@ -7,9 +7,10 @@ import pytest
 import sqlalchemy as sa
 
 from support import load_check, make_user, pings_of
-from webapp.extensions import db
-from webapp.models import Check, Flip, Ping, User, utcnow
-from webapp.sweep import sweep_once
+from webapp.db import db
+from webapp.core.models import Check, Flip, Ping, User
+from webapp.core.times import utcnow
+from webapp.alerts.sweep import sweep_once
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from support import make_user
-from webapp.extensions import db
-from webapp.models import Check, Flip, Notification
+from webapp.db import db
+from webapp.core.models import Check, Flip, Notification
 
 
 def basic(user: str, password: str) -> dict:

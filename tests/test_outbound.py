@@ -1,9 +1,26 @@
-"""The guard on outbound requests, and the webhook and Apprise senders, for real."""
+"""The guard on outbound requests, and the webhook and Apprise transports, for real."""
 
 import pytest
 
-from webapp.outbound import is_public
-from webapp.senders import DeliveryError, send_apprise, send_webhook
+from webapp.alerts.delivery import send_test
+from webapp.alerts.outbound import is_public
+from webapp.alerts.transports import TRANSPORTS, Content, DeliveryError, transmit
+from webapp.core.channels import KINDS
+from webapp.core.models import Channel
+
+
+def send_webhook(url: str, headers: dict, payload: dict) -> None:
+    TRANSPORTS["webhook"](url, headers, Content("", "", "", payload))
+
+
+def send_apprise(url: str, title: str, body: str) -> None:
+    TRANSPORTS["apprise"](url, {}, Content(title, body, "", {}))
+
+
+def test_every_channel_kind_has_a_transport_and_no_other_kind_is_sent():
+    assert set(TRANSPORTS) == set(KINDS)
+    with pytest.raises(DeliveryError, match="unknown channel kind 'pager'"):
+        transmit("pager", "x", {}, Content("", "", "", {}))
 
 
 @pytest.mark.parametrize("address, public", [
@@ -66,9 +83,6 @@ def test_apprise_delivers_to_a_json_receiver_and_can_be_disabled(app, ctx, recei
 
 
 def test_a_test_notification_reports_its_result(app, ctx, receiver, mailbox):
-    from webapp.models import Channel
-    from webapp.notify import send_test
-
     hook = Channel(kind="webhook", value=f"{receiver.url}/hook", headers={})
     assert send_test(hook) is None
     assert receiver.json(0)["event"] == "test"

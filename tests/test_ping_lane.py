@@ -13,12 +13,13 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from support import load_check, pings_of
-from webapp.extensions import db
-from webapp.models import Check, Ping, UTCDateTime
-from webapp.ping_connection import ping_connection
-from webapp.ping_request import PingRequest
-from webapp.pings import _INSERT_PING, _READ
-from webapp.write_lock import lock_path, ping_writer
+from webapp.db import db
+from webapp.core.models import Check, Ping
+from webapp.db.types import UTCDateTime
+from webapp.db.connections import ping_connection
+from webapp.ping.request import PingRequest
+from webapp.core.pings import _INSERT_PING, _READ
+from webapp.db.write_lock import lock_path, ping_writer
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_an_unexpected_error_is_a_500_in_the_forms_format_and_logged(client, che
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("webapp.views.push.record", broken)
+    monkeypatch.setattr("webapp.ping.push.record", broken)
     r = client.get(f"/api/push/{check}")
     assert r.status_code == 500
     assert r.get_json() == {"ok": False, "msg": "internal error", "error": "internal error"}

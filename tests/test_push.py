@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from support import load_check, overrides_from, pings_of
 from webapp import create_app
-from webapp.extensions import db
-from webapp.models import Flip, Notification
+from webapp.db import db
+from webapp.core.models import Flip, Notification
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import os
 
 import redis
 
-from webapp.queue import start_embedded
+from webapp.alerts.queue import start_embedded
 
 
 def test_it_starts_one_embedded_server_per_instance_folder(tmp_path):

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from webapp.schedules import (
+from webapp.core.schedules import (
     Schedule, alert_after, cron_error, deadlines, describe, is_late, next_expected, tz_error,
 )
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from support import make_user
-from webapp.extensions import db
-from webapp.models import ApiKey, Check, User
+from webapp.db import db
+from webapp.core.models import ApiKey, Check, User
 
 
 def test_a_new_api_key_is_shown_once_and_works(logged_in, client):

@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from support import field_error, make_user, settle_deliveries
-from webapp.extensions import db
-from webapp.models import Channel
-from webapp.notify import MAX_ATTEMPTS
+from webapp.db import db
+from webapp.core.models import Channel
+from webapp.alerts.delivery import MAX_ATTEMPTS
 
 PAGE = "/settings/channels/"
 

@@ -6,9 +6,10 @@ import pytest
 import sqlalchemy as sa
 
 from support import load_check
-from webapp.extensions import db
-from webapp.models import Check, Flip, Notification, Ping, utcnow
-from webapp.sweep import send_reminders
+from webapp.db import db
+from webapp.core.models import Check, Flip, Notification, Ping
+from webapp.core.times import utcnow
+from webapp.alerts.sweep import send_reminders
 
 
 def kinds(app, uuid) -> list[str]:

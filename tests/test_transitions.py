@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from webapp.schedules import Schedule
-from webapp.transitions import CheckState, deadlines_for, down_reason, next_state
+from webapp.core.schedules import Schedule
+from webapp.core.transitions import CheckState, deadlines_for, down_reason, next_state
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 EVERY_HOUR = Schedule(kind="simple", timeout=3600, grace=300)

@@ -5,14 +5,16 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from .extensions import db
-from .models import ApiKey, User
+from .core.models import ApiKey, User
+from .core import users
+from .core.users import MIN_PASSWORD
+from .db import db
 
 user_cli = AppGroup("user", help="Manage users and their API keys.")
 
 
-def find_user(email: str) -> User:
-    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+def existing_user(email: str) -> User:
+    user = users.find_user(email)
     if user is None:
         raise click.ClickException(f"no user with the email {email}")
     return user
@@ -24,18 +26,16 @@ def find_user(email: str) -> User:
               help="Prompted for when omitted.")
 def create_user(email: str, password: str) -> None:
     """Create a user who logs in with EMAIL and a password."""
-    email = email.strip().lower()
+    email = users.normalize_email(email)
     if "@" not in email:
         raise click.ClickException(f"{email!r} is not an email address")
-    if len(password) < 8:
-        raise click.ClickException("the password must have at least 8 characters")
-    if db.session.scalar(sa.select(User.id).where(User.email == email)):
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(f"the password must have at least {MIN_PASSWORD} characters")
+    user = users.create_user(email, password)
+    if user is None:
         raise click.ClickException(f"a user with the email {email} exists already")
-    user = User(email=email)
-    user.set_password(password)
-    db.session.add(user)
     db.session.commit()
-    click.echo(f"created user {email}")
+    click.echo(f"created user {user.email}")
 
 
 @user_cli.command("api-key")
@@ -43,7 +43,7 @@ def create_user(email: str, password: str) -> None:
 @click.option("--label", default="cli", help="A name to recognise the key by.")
 def create_api_key(email: str, label: str) -> None:
     """Create a read-write API key for EMAIL; the key is the last line printed."""
-    row, key = ApiKey.issue(find_user(email), label)
+    row, key = ApiKey.issue(existing_user(email), label)
     db.session.add(row)
     db.session.commit()
     click.echo(f"API key {row.prefix}… created for {email}; it is shown only once:")

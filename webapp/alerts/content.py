@@ -1,0 +1,94 @@
+"""What a notification says: the email's subject and bodies, and the webhook's JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import render_template
+
+from ..core.models import Check, Notification, Ping
+from ..core.schedules import describe
+from ..core.times import utc_iso
+from ..core.urls import check_page_url, site_root
+from ..db import db
+from .transports import Content
+
+BODY_EXCERPT = 1000  # characters of a ping body an alert quotes
+RECENT_PINGS = 5
+WORDS = {"down": "DOWN", "up": "UP", "reminder": "DOWN"}
+
+
+def body_excerpt(check_id: int, at: datetime) -> str | None:
+    """The body of the last ping before `at`, decoded and trimmed."""
+    body = db.session.scalar(
+        sa.select(Ping.body).where(Ping.check_id == check_id, Ping.created <= at)
+        .order_by(Ping.n.desc()).limit(1)
+    )
+    if not body:
+        return None
+    text = body.decode("utf-8", errors="replace")
+    return text if len(text) <= BODY_EXCERPT else text[:BODY_EXCERPT] + "…"
+
+
+def recent_pings(check_id: int) -> list[Ping]:
+    return db.session.scalars(
+        sa.select(Ping).where(Ping.check_id == check_id).order_by(Ping.n.desc())
+        .limit(RECENT_PINGS)
+    ).all()
+
+
+def webhook_payload(event: str, check: Check, reason: str, changed_at: datetime | None) -> dict:
+    """The JSON a webhook receives (documented in the README)."""
+    return {
+        "event": event,
+        "uuid": check.uuid,
+        "name": check.name,
+        "tags": check.tag_list,
+        "status": check.get_status(),
+        "reason": reason,
+        "changed_at": utc_iso(changed_at),
+        "last_ping": utc_iso(check.last_ping),
+        "last_message": check.last_msg,
+        "last_value": check.last_value,
+        "url": check_page_url(site_root(), check.uuid),
+    }
+
+
+def alert_content(row: Notification) -> Content:
+    check, flip, event = row.check, row.flip, row.event
+    name = check.name or check.uuid
+    reason = flip.reason if flip is not None else ""
+    changed_at = flip.created if flip is not None else row.created
+    subject = f"{WORDS[event]}: {name}" + (" (reminder)" if event == "reminder" else "")
+    ctx = {
+        "check": check,
+        "event": event,
+        "word": WORDS[event],
+        "reason": reason,
+        "changed_at": changed_at,
+        "schedule": describe(check.schedule_spec),
+        "url": check_page_url(site_root(), check.uuid),
+        "tz": check.user.timezone,
+        "body": body_excerpt(check.id, changed_at),
+        "pings": recent_pings(check.id),
+    }
+    return Content(
+        subject=subject,
+        text=render_template("email/alert.txt", **ctx),
+        html=render_template("email/alert.html", **ctx),
+        payload=webhook_payload(event, check, reason, changed_at),
+    )
+
+
+def test_content() -> Content:
+    """What a "send test notification" sends: the same shapes, about no check."""
+    text = "This is a test notification from Heartbeats: this channel works."
+    return Content(
+        subject="Test notification from Heartbeats",
+        text=text,
+        html=f"<p>{text}</p>",
+        payload={"event": "test", "uuid": None, "name": None, "tags": [], "status": None,
+                 "reason": "test notification", "changed_at": None, "last_ping": None,
+                 "last_message": None, "last_value": None, "url": None},
+    )

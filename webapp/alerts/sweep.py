@@ -1,0 +1,192 @@
+"""The deadline sweep: flipping overdue checks down, exactly once.
+
+Every worker process runs `run_sweeper` in a thread. Running several is
+harmless: a flip is a conditional UPDATE that only one of them can win, and a
+lost delivery job is replaced under a conditional UPDATE too.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from rq.job import JobStatus
+
+from ..core.flips import new_job_id, record_flip, record_reminder
+from ..core.models import Check, Notification
+from ..core.schedules import Schedule
+from ..core.times import utcnow
+from ..core.transitions import down_reason
+from ..db import db
+from .delivery import dispatch
+from .queue import enqueue_delivery, get_queue
+
+log = logging.getLogger(__name__)
+checks = Check.__table__
+notifications = Notification.__table__
+
+BATCH = 500
+# A job younger than this may simply not have reached Redis yet.
+REQUEUE_AFTER = timedelta(seconds=10)
+REQUEUE_EVERY = 5.0  # seconds between looks for lost delivery jobs
+DEAD_JOB_STATES = {JobStatus.FAILED, JobStatus.FINISHED, JobStatus.STOPPED, JobStatus.CANCELED}
+
+
+def flip_down(due, now: datetime) -> list[tuple[int, str]] | None:
+    """Flip one overdue check down; None if another sweeper or a ping got there first."""
+    row = db.session.execute(
+        sa.update(checks)
+        # Repeating the status and the very deadline we read inside the UPDATE
+        # is what makes this safe: a ping that moved the deadline, or a second
+        # sweeper that already flipped the check, leaves no row to match. It
+        # also means the state we explain in the reason is the state we flip.
+        .where(
+            checks.c.id == due.id,
+            checks.c.status == due.status,
+            checks.c.alert_after == due.alert_after,
+        )
+        .values(status="down", next_ping=None, alert_after=None,
+                last_start=None, last_start_rid=None)
+        .returning(checks.c.user_id, checks.c.nag_period)
+    ).first()
+    if row is None:
+        db.session.rollback()
+        return None
+    if row.nag_period:
+        db.session.execute(sa.update(checks).where(checks.c.id == due.id).values(
+            next_nag=now + timedelta(seconds=row.nag_period)))
+    schedule = Schedule(grace=due.grace, max_runtime=due.max_runtime)
+    pending = record_flip(
+        db.session.connection(), due.id, row.user_id, due.status, "down",
+        reason=down_reason(schedule, due.last_start, now), actor="sweep", now=now,
+    )
+    db.session.commit()
+    return pending
+
+
+def sweep_once(now: datetime | None = None) -> int:
+    """Flip every check whose deadline has passed; returns how many flipped."""
+    now = now or utcnow()
+    due = db.session.execute(
+        sa.select(checks.c.id, checks.c.status, checks.c.alert_after, checks.c.last_start,
+                  checks.c.grace, checks.c.max_runtime)
+        .where(checks.c.alert_after <= now)
+        .order_by(checks.c.alert_after)
+        .limit(BATCH)
+    ).all()
+    db.session.rollback()  # end the read; each flip is its own transaction
+    flipped = 0
+    for check in due:
+        pending = flip_down(check, now)
+        if pending is not None:
+            flipped += 1
+            dispatch(pending)
+    return flipped
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Queue a reminder for each check that is still down when its nag is due."""
+    now = now or utcnow()
+    due = db.session.execute(
+        sa.select(checks.c.id, checks.c.user_id, checks.c.next_nag, checks.c.nag_period)
+        .where(checks.c.next_nag <= now, checks.c.status == "down")
+        .order_by(checks.c.next_nag)
+        .limit(BATCH)
+    ).all()
+    db.session.rollback()
+    sent = 0
+    for check in due:
+        # Claimed like a flip: only the sweeper whose UPDATE matches the old
+        # next_nag sends this reminder; a recovery or pause in between wins.
+        claimed = db.session.execute(
+            sa.update(checks)
+            .where(checks.c.id == check.id, checks.c.status == "down",
+                   checks.c.next_nag == check.next_nag)
+            .values(next_nag=now + timedelta(seconds=check.nag_period))
+        ).rowcount
+        if not claimed:
+            db.session.rollback()
+            continue
+        pending = record_reminder(db.session.connection(), check.id, check.user_id, now)
+        db.session.commit()
+        dispatch(pending)
+        sent += 1
+    return sent
+
+
+def next_deadline() -> datetime | None:
+    deadline = db.session.scalar(sa.select(sa.func.min(checks.c.alert_after)))
+    db.session.rollback()
+    return deadline
+
+
+def job_is_lost(job_id: str | None, lease_until: datetime | None, now: datetime) -> bool:
+    job = get_queue().fetch_job(job_id) if job_id else None
+    if job is None:
+        return True  # Redis flushed or restarted without persistence
+    status = job.get_status(refresh=False)
+    if status in DEAD_JOB_STATES:
+        return True  # retries spent, or the job gave up without sending
+    # A started job whose lease ran out belongs to a worker that died mid-send.
+    return status == JobStatus.STARTED and lease_until is not None and lease_until < now
+
+
+def requeue_lost(now: datetime | None = None) -> int:
+    """Start a new job for each pending notification whose job is gone."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        sa.select(notifications.c.id, notifications.c.job_id, notifications.c.lease_until)
+        .where(
+            notifications.c.status == "pending",
+            notifications.c.enqueued < now - REQUEUE_AFTER,
+            sa.or_(notifications.c.lease_until.is_(None), notifications.c.lease_until < now),
+        )
+        .limit(BATCH)
+    ).all()
+    db.session.rollback()
+    requeued = 0
+    for row in rows:
+        if not job_is_lost(row.job_id, row.lease_until, now):
+            continue
+        job_id = new_job_id()
+        # Conditional on the old job id, so two sweepers start one job, not two.
+        claimed = db.session.execute(
+            sa.update(notifications)
+            .where(notifications.c.id == row.id, notifications.c.job_id == row.job_id,
+                   notifications.c.status == "pending")
+            .values(job_id=job_id, enqueued=now)
+        ).rowcount
+        db.session.commit()
+        if claimed:
+            enqueue_delivery(row.id, job_id)
+            requeued += 1
+    return requeued
+
+
+def run_sweeper(app: Flask, stop: threading.Event) -> None:
+    """Sweep until `stop` is set, sleeping until the next deadline (capped)."""
+    last_requeue = 0.0
+    with app.app_context():
+        while not stop.is_set():
+            interval = current_app.config["SWEEP_INTERVAL"]
+            try:
+                now = utcnow()
+                sweep_once(now)
+                send_reminders(now)
+                if time.monotonic() - last_requeue >= REQUEUE_EVERY:
+                    last_requeue = time.monotonic()
+                    requeue_lost(now)
+                deadline = next_deadline()
+                if deadline is not None:
+                    interval = min(interval, max(0.0, (deadline - utcnow()).total_seconds()))
+            except Exception:
+                # The database or Redis is away; keep trying, gently.
+                log.exception("sweep failed; retrying")
+                db.session.rollback()
+                interval = max(interval, 2.0)
+            stop.wait(interval)
+        db.session.remove()

@@ -1,0 +1,19 @@
+"""Apprise URLs (slack://, ntfy://, tgram://, ...), when APPRISE_ENABLED allows them."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from .base import Content, DeliveryError
+
+
+def send(url: str, headers: dict[str, str], content: Content) -> None:
+    if not current_app.config["APPRISE_ENABLED"]:
+        raise DeliveryError("Apprise is disabled (APPRISE_ENABLED=true enables it)")
+    import apprise  # imported on use: it is large, and most installations never need it
+
+    notifier = apprise.Apprise()
+    if not notifier.add(url):
+        raise DeliveryError("Apprise does not understand this URL")
+    if not notifier.notify(title=content.subject, body=content.text):
+        raise DeliveryError("Apprise could not deliver the notification (see the worker log)")

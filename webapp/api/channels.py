@@ -1,0 +1,40 @@
+"""Channels in the API: Healthchecks' list, and our create and delete."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from ..core.channels import add_channel, parse_channel, user_channels
+from ..core.models import Channel
+from ..db import db
+from ..web.loaders import channel_or_404
+from .common import api_user, json_body
+
+bp = Blueprint("channels", __name__)
+
+
+def channel_json(channel: Channel) -> dict:
+    return {"id": channel.code, "name": channel.name, "kind": channel.kind}
+
+
+@bp.get("/channels/")
+def list_channels():
+    """The user's channels, as Healthchecks lists its integrations."""
+    return jsonify(channels=[channel_json(c) for c in user_channels(api_user().id)])
+
+
+@bp.post("/channels/")
+def create_channel():
+    """Add a channel (201); every existing check alerts it too, as new checks will."""
+    channel = add_channel(api_user().id, parse_channel(json_body()))
+    return jsonify(channel_json(channel)), 201
+
+
+@bp.delete("/channels/<code>")
+def delete_channel(code: str):
+    """Remove a channel, with its pending notifications."""
+    channel = channel_or_404(code, api_user().id)
+    body = channel_json(channel)
+    db.session.delete(channel)
+    db.session.commit()
+    return jsonify(body)

@@ -1,0 +1,150 @@
+"""Channels: validating and saving them, choosing them per check, and the
+rule of who hears of a check's flips."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..db import db
+from .errors import FieldError
+from .models import Channel, Check, User, check_channels
+
+KINDS = ("email", "webhook", "apprise")
+EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+
+
+def split_addresses(value: str) -> list[str]:
+    return [a for a in re.split(r"[\s,;]+", value) if a]
+
+
+def parse_channel(data: Any) -> dict:
+    """kind, name, value (and headers for a webhook) of a new channel, validated."""
+    if not isinstance(data, dict):
+        raise FieldError("the request body must be a JSON object")
+    kind = data.get("kind")
+    if kind not in KINDS:
+        raise FieldError(f"kind must be one of {', '.join(KINDS)}")
+    name = data.get("name", "")
+    if not isinstance(name, str) or len(name) > 100:
+        raise FieldError("name must be a string of at most 100 characters")
+    value = data.get("value")
+    headers: dict = {}
+    if kind == "webhook" and isinstance(value, dict):
+        value, headers = value.get("url"), value.get("headers", {})
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError(f"value is required: {VALUE_HELP[kind]}")
+    value = value.strip()
+    if kind == "email":
+        addresses = split_addresses(value)
+        bad = [a for a in addresses if not EMAIL_RE.match(a)]
+        if bad or not addresses:
+            raise FieldError(f"not an email address: {', '.join(bad) or value}")
+        value = ", ".join(addresses)
+    elif kind == "webhook":
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FieldError("a webhook needs an http:// or https:// URL")
+        if not isinstance(headers, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
+            raise FieldError("webhook headers must be an object of strings")
+    elif kind == "apprise":
+        if not current_app.config["APPRISE_ENABLED"]:
+            raise FieldError("Apprise channels are disabled here (APPRISE_ENABLED=true enables them)")
+        if "://" not in value:
+            raise FieldError("an Apprise URL looks like slack://... or ntfy://...")
+    return {"kind": kind, "name": name or default_name(kind, value), "value": value,
+            "headers": headers}
+
+
+VALUE_HELP = {
+    "email": "one or more email addresses, comma-separated",
+    "webhook": "the URL to POST to, or {\"url\": ..., \"headers\": {...}}",
+    "apprise": "an Apprise URL, such as ntfy://topic or slack://...",
+}
+
+
+def default_name(kind: str, value: str) -> str:
+    return (value if kind == "email" else f"{kind}: {urlsplit(value).hostname or value}")[:100]
+
+
+def add_channel(user_id: int, fields: dict) -> Channel:
+    """Save a channel (`parse_channel`'s fields) that every existing check alerts too; commits.
+
+    New checks alert all channels, so a new channel joining the old checks
+    keeps "every check alerts every channel" true until someone narrows it.
+    """
+    channel = Channel(user_id=user_id, **fields)
+    channel.checks = list(db.session.scalars(sa.select(Check).where(Check.user_id == user_id)))
+    db.session.add(channel)
+    db.session.commit()
+    return channel
+
+
+def update_channel(channel: Channel, fields: dict) -> None:
+    """Change name, value and headers (not the kind); commits.
+
+    Notifications already queued keep the target they were made with.
+    """
+    channel.name, channel.value, channel.headers = fields["name"], fields["value"], fields["headers"]
+    db.session.commit()
+
+
+def user_channels(user_id: int) -> list[Channel]:
+    return list(db.session.scalars(
+        sa.select(Channel).where(Channel.user_id == user_id).order_by(Channel.id)))
+
+
+def resolve_channels(user_id: int, spec: str) -> list[Channel]:
+    """The channels a check's `channels` field names: "*" all, "" none, or ids/names.
+
+    `spec` has passed `check_fields.parse_fields`, which checks that it is a string.
+    """
+    owned = user_channels(user_id)
+    if spec.strip() == "*":
+        return owned
+    chosen = []
+    for item in (part.strip() for part in spec.split(",")):
+        if not item:
+            continue
+        matches = [c for c in owned if item in (c.code, c.name)]
+        if len(matches) != 1:
+            problem = "no channel" if not matches else "more than one channel"
+            raise FieldError(f"{problem} of yours has the id or name {item!r}")
+        chosen.append(matches[0])
+    return chosen
+
+
+class Target(NamedTuple):
+    """Where one alert about a check goes."""
+
+    channel_id: int | None  # None: the owner's own address
+    kind: str
+    target: str  # the channel's value: addresses, a URL
+    name: str
+
+
+def alert_targets(conn: sa.Connection, check_id: int, user_id: int) -> list[Target]:
+    """Who hears of the check's flips: one Target per channel it alerts.
+
+    A user who has set up no channels at all still hears by email at their own
+    address; one who has, hears only through the channels the check names
+    (which may be none). Flips queue their notifications from this, and the
+    check page says it in words, so the two cannot disagree.
+    """
+    rows = conn.execute(
+        sa.select(Channel.id, Channel.kind, Channel.value, Channel.name)
+        .join(check_channels, check_channels.c.channel_id == Channel.id)
+        .where(check_channels.c.check_id == check_id)
+        .order_by(Channel.id)
+    ).all()
+    if rows:
+        return [Target(r.id, r.kind, r.value, r.name) for r in rows]
+    if conn.scalar(sa.select(Channel.id).where(Channel.user_id == user_id).limit(1)):
+        return []
+    email = conn.scalar(sa.select(User.email).where(User.id == user_id))
+    return [Target(None, "email", email, "")]

@@ -1,0 +1,12 @@
+"""The refusals of the core's rules, each with the reason a client is shown."""
+
+
+class FieldError(ValueError):
+    """A field we refuse, with the reason the client is shown."""
+
+
+class CheckLimitReached(Exception):
+    """The owner has MAX_CHECKS_PER_USER checks already."""
+
+    def __str__(self) -> str:
+        return "check limit reached"

@@ -1,0 +1,305 @@
+"""The data model: users, their API keys, checks, pings, flips and notifications."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import uuid as uuidlib
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..db import db
+from ..db.types import BigId, UTCDateTime
+from .schedules import Schedule, is_late
+from .times import utcnow
+from .transitions import run_limit
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
+    timezone: so.Mapped[str] = so.mapped_column(sa.String(64), default="UTC")
+    # Names checks by slug in ping URLs (/ping/<ping_key>/<slug>), as in Healthchecks.
+    ping_key: so.Mapped[str] = so.mapped_column(
+        sa.String(32), unique=True, default=lambda: new_ping_key()
+    )
+    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    checks: so.WriteOnlyMapped[Check] = so.relationship(
+        back_populates="user", passive_deletes=True
+    )
+
+    def set_password(self, password: str) -> None:
+        # Werkzeug's default is scrypt, a memory-hard KDF.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+def new_ping_key() -> str:
+    # 22 URL-safe characters: never shaped like a UUID, so /ping/<x>/<y> can
+    # tell a slug URL from a uuid URL with an action.
+    return secrets.token_urlsafe(16)
+
+
+def hash_key(key: str) -> str:
+    # API keys are long random strings, so a fast hash is enough: there is no
+    # dictionary to attack, and every API request pays for this hash.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiKey(db.Model):
+    __tablename__ = "api_keys"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    label: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
+    prefix: so.Mapped[str] = so.mapped_column(sa.String(12))
+    key_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    user: so.Mapped[User] = so.relationship()
+
+    @classmethod
+    def issue(cls, user: User, label: str = "") -> tuple[ApiKey, str]:
+        """A new key row and the key itself, which is shown once and never stored."""
+        key = "hb_" + secrets.token_urlsafe(30)
+        row = cls(user=user, label=label, prefix=key[:8], key_hash=hash_key(key))
+        return row, key
+
+    @classmethod
+    def find(cls, key: str) -> ApiKey | None:
+        """The row of the key `key`, by its hash; None for a wrong key."""
+        return db.session.scalar(sa.select(cls).where(cls.key_hash == hash_key(key)))
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:100]
+
+
+def normalize_tags(tags: str | list[str]) -> str:
+    """Tags arrive space- or comma-separated (or as a list); stored space-separated."""
+    if isinstance(tags, str):
+        tags = re.split(r"[\s,]+", tags)
+    seen: list[str] = []
+    for tag in tags:
+        tag = tag.strip()
+        if tag and tag not in seen:
+            seen.append(tag)
+    return " ".join(seen)
+
+
+class Check(db.Model):
+    __tablename__ = "checks"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # The uuid is also the secret ping token, as in Healthchecks.
+    uuid: so.Mapped[str] = so.mapped_column(
+        sa.String(36), unique=True, default=lambda: str(uuidlib.uuid4())
+    )
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    name: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
+    slug: so.Mapped[str] = so.mapped_column(sa.String(100), default="", index=True)
+    tags: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    desc: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    kind: so.Mapped[str] = so.mapped_column(sa.String(10), default="simple")
+    timeout: so.Mapped[int] = so.mapped_column(default=86400)
+    grace: so.Mapped[int] = so.mapped_column(default=3600)
+    schedule: so.Mapped[str] = so.mapped_column(sa.String(100), default="* * * * *")
+    tz: so.Mapped[str] = so.mapped_column(sa.String(64), default="UTC")
+    grace_to_end_of_day: so.Mapped[bool] = so.mapped_column(default=False)
+    methods: so.Mapped[str] = so.mapped_column(sa.String(10), default="")
+    manual_resume: so.Mapped[bool] = so.mapped_column(default=False)
+    # How long a started run may take before the check goes down; None: grace.
+    max_runtime: so.Mapped[int | None]
+    # While down, remind every nag_period seconds (0: never); next_nag is when.
+    nag_period: so.Mapped[int] = so.mapped_column(default=0)
+    next_nag: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
+    # Explicit failures in a row needed to go down, and the current run of them.
+    failure_threshold: so.Mapped[int] = so.mapped_column(default=1)
+    fail_count: so.Mapped[int] = so.mapped_column(default=0)
+    # A ping whose value falls outside these bounds counts as a failure.
+    value_min: so.Mapped[float | None]
+    value_max: so.Mapped[float | None]
+
+    status: so.Mapped[str] = so.mapped_column(sa.String(10), default="new")
+    n_pings: so.Mapped[int] = so.mapped_column(default=0)
+    last_ping: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    last_start: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    last_start_rid: so.Mapped[str | None] = so.mapped_column(sa.String(36))
+    last_duration: so.Mapped[float | None]
+    last_msg: so.Mapped[str | None] = so.mapped_column(sa.String(1000))
+    last_value: so.Mapped[float | None]
+    # When the next ping is expected, and when the check goes down without it.
+    # Only checks that can go down have alert_after; the sweep reads it by index.
+    next_ping: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    alert_after: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
+    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    user: so.Mapped[User] = so.relationship(back_populates="checks")
+    channels: so.Mapped[list[Channel]] = so.relationship(
+        secondary="check_channels", back_populates="checks", order_by="Channel.id"
+    )
+
+    @property
+    def schedule_spec(self) -> Schedule:
+        return Schedule(
+            kind=self.kind,
+            timeout=self.timeout,
+            grace=self.grace,
+            cron=self.schedule,
+            tz=self.tz,
+            grace_to_end_of_day=self.grace_to_end_of_day,
+            max_runtime=self.max_runtime,
+        )
+
+    @property
+    def tag_list(self) -> list[str]:
+        return self.tags.split()
+
+    def rotate_token(self) -> None:
+        """A new secret uuid: every URL built on the old one answers 404 from now on."""
+        self.uuid = str(uuidlib.uuid4())
+
+    def get_status(self, now: datetime | None = None) -> str:
+        """The stored state, with 'started' and 'late' derived from it."""
+        now = now or utcnow()
+        if (self.last_start is not None and self.status != "paused"
+                and now < self.last_start + timedelta(seconds=run_limit(self.schedule_spec))):
+            return "started"
+        if is_late(self.status, self.next_ping, now):
+            return "late"
+        return self.status
+
+
+check_channels = sa.Table(
+    "check_channels",
+    db.metadata,
+    sa.Column("check_id", sa.ForeignKey("checks.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("channel_id", sa.ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Channel(db.Model):
+    """Where a user's alerts go: email addresses, a webhook, or an Apprise URL."""
+
+    __tablename__ = "channels"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # The id the API shows: a UUID, as Healthchecks' clients expect.
+    code: so.Mapped[str] = so.mapped_column(
+        sa.String(36), unique=True, default=lambda: str(uuidlib.uuid4())
+    )
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))  # email | webhook | apprise
+    name: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
+    # email: addresses, comma-separated; webhook and apprise: the URL.
+    value: so.Mapped[str] = so.mapped_column(sa.Text)
+    # webhook only: extra request headers, as a JSON object.
+    headers: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    checks: so.Mapped[list[Check]] = so.relationship(
+        secondary="check_channels", back_populates="channels"
+    )
+
+
+class Ping(db.Model):
+    __tablename__ = "pings"
+    __table_args__ = (
+        # Pruning deletes by (check_id, n) range: an index probe, never a table scan.
+        sa.Index("ix_pings_check_id_n", "check_id", "n", unique=True),
+        # Finding the start of run `rid`; partial, so pings without one cost nothing.
+        sa.Index("ix_pings_check_id_rid", "check_id", "rid",
+                 sqlite_where=sa.text("rid IS NOT NULL"),
+                 postgresql_where=sa.text("rid IS NOT NULL")),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(BigId, primary_key=True)
+    check_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("checks.id", ondelete="CASCADE")
+    )
+    n: so.Mapped[int]
+    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(10), default="success")
+    scheme: so.Mapped[str] = so.mapped_column(sa.String(10), default="http")
+    method: so.Mapped[str] = so.mapped_column(sa.String(10), default="GET")
+    remote_addr: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
+    ua: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    msg: so.Mapped[str | None] = so.mapped_column(sa.String(1000))
+    value: so.Mapped[float | None]
+    rid: so.Mapped[str | None] = so.mapped_column(sa.String(36))
+    exitstatus: so.Mapped[int | None]
+    # Seconds since the start of this ping's run, when one was signalled.
+    duration: so.Mapped[float | None]
+    body: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary)
+
+
+class Flip(db.Model):
+    """A change of a check's state: when, from what to what, why and by whom."""
+
+    __tablename__ = "flips"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    check_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("checks.id", ondelete="CASCADE"), index=True
+    )
+    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    old_status: so.Mapped[str] = so.mapped_column(sa.String(10))
+    new_status: so.Mapped[str] = so.mapped_column(sa.String(10))
+    reason: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    actor: so.Mapped[str] = so.mapped_column(sa.String(50), default="")
+
+
+class Notification(db.Model):
+    """One message to one channel about a flip or a reminder: the outbox row
+    its delivery job works from."""
+
+    __tablename__ = "notifications"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # The flip this is about; a reminder refers to the flip that put the check down.
+    flip_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("flips.id", ondelete="CASCADE"), index=True
+    )
+    check_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("checks.id", ondelete="CASCADE"), index=True
+    )
+    # None: the owner's own address (a user who has no channels at all).
+    channel_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("channels.id", ondelete="CASCADE"), index=True
+    )
+    event: so.Mapped[str] = so.mapped_column(sa.String(10), default="down")  # down|up|reminder
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20), default="email")
+    # What to send to, copied from the channel when the row is made.
+    target: so.Mapped[str] = so.mapped_column(sa.Text)
+    status: so.Mapped[str] = so.mapped_column(sa.String(10), default="pending", index=True)
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
+    error: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    sent: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # A sender holds the row until lease_until; a lease that ran out means the
+    # sender died, so the sweep may hand the row to a new job.
+    lease_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    job_id: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    enqueued: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    flip: so.Mapped[Flip | None] = so.relationship()
+    check: so.Mapped[Check] = so.relationship()
+    channel: so.Mapped[Channel | None] = so.relationship()

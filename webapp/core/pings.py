@@ -1,0 +1,193 @@
+"""Recording a ping: the one place where input changes a check's state.
+
+Every ping endpoint parses its own request and hands the fields to
+`ping.common.record`, which makes the `PingData`, calls `apply_ping` and
+then dispatches the notifications. `apply_ping` stores the ping, moves the
+check to its new state and records the flip and its notifications in one
+transaction; the endpoint answers only after that commit, so a 200 means the
+ping is stored.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from typing import NamedTuple
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..db import db
+from ..db.connections import ping_connection
+from ..db.prepared import Prepared
+from ..db.write_lock import ping_writer
+from .flips import record_flip
+from .models import Check, Ping
+from .schedules import Schedule
+from .times import utcnow
+from .transitions import CheckState, next_state
+
+checks = Check.__table__
+pings = Ping.__table__
+
+MSG_LIMIT = 1000
+
+
+class PingData(NamedTuple):
+    kind: str = "success"  # one of transitions.KINDS
+    msg: str | None = None
+    value: float | None = None
+    method: str = "GET"
+    scheme: str = "http"
+    remote_addr: str = ""
+    ua: str = ""
+    rid: str | None = None
+    exitstatus: int | None = None
+    body: bytes | None = None
+
+
+class Applied(NamedTuple):
+    check_id: int
+    ping_id: int
+    n: int
+    kind: str
+    created: datetime
+    old_status: str
+    new_status: str
+    notifications: list[tuple[int, str]]
+
+
+# The columns apply_ping reads: the state, and the deadlines it may replace.
+_STATE_COLUMNS = (
+    checks.c.id, checks.c.user_id, checks.c.n_pings, checks.c.status,
+    checks.c.kind, checks.c.timeout, checks.c.grace, checks.c.schedule,
+    checks.c.tz, checks.c.grace_to_end_of_day, checks.c.max_runtime,
+    checks.c.manual_resume, checks.c.methods, checks.c.last_ping,
+    checks.c.last_start, checks.c.last_start_rid, checks.c.last_duration,
+    checks.c.failure_threshold, checks.c.fail_count, checks.c.value_min, checks.c.value_max,
+    checks.c.nag_period, checks.c.next_nag, checks.c.next_ping, checks.c.alert_after,
+)
+
+
+def state_of(row) -> CheckState:
+    schedule = Schedule(row.kind, row.timeout, row.grace, row.schedule, row.tz,
+                        row.grace_to_end_of_day, row.max_runtime)
+    return CheckState(row.status, schedule, row.last_ping, row.last_start, row.last_start_rid,
+                      row.last_duration, row.methods, row.manual_resume,
+                      row.failure_threshold, row.fail_count, row.value_min, row.value_max,
+                      row.nag_period, row.next_nag)
+
+
+def run_start_of(conn: sa.Connection, check_id: int, state: CheckState,
+                 rid: str | None) -> datetime | None:
+    """When the run that a success or failure with this rid began, if it was signalled."""
+    if state.last_start is not None and state.last_start_rid == rid:
+        return state.last_start
+    if rid is None:
+        return None
+    # Overlapping runs: an older run's start is in the log, found by index.
+    return conn.scalar(
+        sa.select(pings.c.created)
+        .where(pings.c.check_id == check_id, pings.c.rid == rid, pings.c.kind == "start")
+        .order_by(pings.c.n.desc())
+        .limit(1)
+    )
+
+
+def flip_reason(data: PingData, failure: str | None) -> str:
+    if failure:
+        return failure
+    if data.kind != "fail":
+        return "ping received"
+    if data.msg:
+        return data.msg
+    if data.exitstatus is not None:
+        return f"exit status {data.exitstatus}"
+    return "failure reported"
+
+
+# Built once, at import, and run as Prepared statements: on this path
+# SQLAlchemy's per-execution work would cost more than the database does.
+#
+# The check's row is locked before it is read, so concurrent pings of one
+# check queue up: each gets its own n, and the state it reads is the state it
+# replaces (reading without the lock would let two pings both see "down" and
+# both record a recovery). PostgreSQL locks the row with FOR UPDATE; SQLite,
+# which compiles FOR UPDATE away, takes its one write lock with BEGIN IMMEDIATE.
+_BEGIN_IMMEDIATE = Prepared(sa.text("BEGIN IMMEDIATE"))
+_READ = Prepared(sa.select(*_STATE_COLUMNS).where(checks.c.uuid == sa.bindparam("p_uuid"))
+                 .with_for_update(), returning=_STATE_COLUMNS)
+_STATE_FIELDS = ("status", "last_ping", "last_start", "last_start_rid", "last_duration",
+                 "next_ping", "alert_after", "fail_count", "next_nag")
+
+
+@functools.cache
+def _update(fields: tuple[str, ...]) -> Prepared:
+    """An UPDATE of these columns of one check. The p_ prefix keeps parameter
+    names apart from column names, which SQLAlchemy requires in SET clauses."""
+    return Prepared(sa.update(checks).where(checks.c.id == sa.bindparam("p_id"))
+                    .values({f: sa.bindparam(f"p_{f}") for f in fields}))
+
+
+_PING_COLUMNS = ("check_id", "n", "created", "kind", "scheme", "method", "remote_addr", "ua",
+                 "msg", "value", "rid", "exitstatus", "duration", "body")
+_INSERT_PING = Prepared(sa.insert(pings).returning(pings.c.id), column_keys=_PING_COLUMNS,
+                        returning=(pings.c.id,))
+_PRUNE = Prepared(sa.delete(pings).where(pings.c.check_id == sa.bindparam("p_id"),
+                                         pings.c.n <= sa.bindparam("p_upto")))
+
+
+def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applied | None:
+    """Store a ping for the check `uuid` and apply it; None if there is no such check.
+
+    Commits before returning. Raises SQLAlchemy errors when the database is
+    unavailable, after rolling back.
+    """
+    now = now or utcnow()
+    # A Core connection of the thread's own rather than the ORM session: on
+    # this path the session's bookkeeping would cost more than the statements
+    # do. The ping-writer lock covers only the transaction; begin() commits
+    # when its block ends, and rolls back on any error.
+    with (ping_connection(db.engine) as conn, ping_writer(db.engine), conn.begin()):
+        if conn.dialect.name == "sqlite":
+            _BEGIN_IMMEDIATE.execute(conn, {})
+        row = _READ.first(conn, {"p_uuid": uuid})
+        if row is None:
+            return None
+        n = row.n_pings + 1
+        state = state_of(row)
+        run_start = None
+        if data.kind in ("success", "fail"):
+            run_start = run_start_of(conn, row.id, state, data.rid)
+        out = next_state(state, data.kind, data.method, data.rid, run_start, now, data.value)
+        # A value out of bounds is told in the log as the message, when the ping had none.
+        msg = data.msg if data.msg or not out.failure else out.failure
+        changes = {"n_pings": n}
+        if out.kind not in ("ign", "log"):
+            # Only what changed: an unchanged indexed column (next_nag, most
+            # of the time) then costs its index nothing.
+            changes.update({f: value for f in _STATE_FIELDS
+                            if (value := getattr(out, f)) != getattr(row, f)})
+            if out.kind != "start":  # a start signal is not a report
+                changes.update(last_msg=msg, last_value=data.value)
+        _update(tuple(changes)).execute(
+            conn, {"p_id": row.id, **{f"p_{f}": value for f, value in changes.items()}})
+        ping_id = _INSERT_PING.first(conn, {
+            "check_id": row.id, "n": n, "created": now, "kind": out.kind,
+            "scheme": data.scheme, "method": data.method, "remote_addr": data.remote_addr[:64],
+            "ua": data.ua[:200], "msg": msg, "value": data.value, "rid": data.rid,
+            "exitstatus": data.exitstatus, "duration": out.duration, "body": data.body,
+        }).id
+        keep = current_app.config["PING_RETENTION"]
+        if n > keep:
+            # n is dense per check, so this range is at most a row or two,
+            # found through the (check_id, n) index.
+            _PRUNE.execute(conn, {"p_id": row.id, "p_upto": n - keep})
+        notifications: list[tuple[int, str]] = []
+        if out.status != row.status:
+            notifications = record_flip(
+                conn, row.id, row.user_id, row.status, out.status,
+                reason=flip_reason(data, out.failure), actor="ping", now=now,
+            )
+    return Applied(row.id, ping_id, n, out.kind, now, row.status, out.status,
+                   notifications)

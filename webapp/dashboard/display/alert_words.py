@@ -1,0 +1,45 @@
+"""A check's alert settings in words, for its page: who hears, when, and about what."""
+
+from __future__ import annotations
+
+from ...core.channels import Target
+from ...core.models import Check
+from ...core.schedules import every_words, seconds_in_words
+from ...core.transitions import run_limit
+
+
+def audience_words(targets: list[Target]) -> str:
+    """`core.channels.alert_targets`, said: the channels, nobody, or one's own address."""
+    if not targets:
+        return "nobody: no channel is chosen for this check"
+    if targets[0].channel_id is None:
+        return f"email to {targets[0].target} (you have no channels)"
+    return ", ".join(f"{t.name} ({t.kind})" for t in targets)
+
+
+def bounds_words(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"a value below {low:g} or above {high:g} counts as a failure"
+    if low is not None:
+        return f"a value below {low:g} counts as a failure"
+    if high is not None:
+        return f"a value above {high:g} counts as a failure"
+    return "any value"
+
+
+def alert_words(check: Check, targets: list[Target]) -> list[tuple[str, str]]:
+    """(term, words) pairs for the check page's Alerts card; `targets` are the check's."""
+    n = check.failure_threshold
+    rows = [
+        ("Alerts go to", audience_words(targets)),
+        ("Reminders", f"{every_words(check.nag_period)} while down" if check.nag_period else "off"),
+        ("Failures", "the first one alerts" if n == 1 else f"{n} in a row alert"),
+        ("Values", bounds_words(check.value_min, check.value_max)),
+        ("Runs", f"a started run may take {seconds_in_words(run_limit(check.schedule_spec))}"
+         + ("" if check.max_runtime else " (the grace time)")),
+    ]
+    if check.methods == "POST":
+        rows.append(("Pings", "only POST pings count"))
+    if check.manual_resume:
+        rows.append(("Pausing", "stays paused until resumed by hand"))
+    return rows

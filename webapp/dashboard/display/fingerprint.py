@@ -1,0 +1,55 @@
+"""Did anything a page shows change? A short hash, from one narrow query.
+
+The checks list and a check's status card refresh themselves every few
+seconds. Most refreshes find nothing new, so the page sends the fingerprint
+it was drawn with, and an unchanged one is answered 204 without loading or
+rendering a single row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+
+from ...core.models import Check
+from ...db import db
+from .event_log import delivery_state
+
+
+# Every column but the description: what the list and a check's status card
+# show, and what decides the state they derive.
+_COLUMNS = [c for c in Check.__table__.c if c.name != "desc"]
+
+
+class _Row(SimpleNamespace):
+    """A bare row that the model's own rules can read, so the fingerprint
+    follows every state the pages derive ("late", "started", any added later)
+    without loading ORM objects."""
+
+    schedule_spec = Check.schedule_spec
+    get_status = Check.get_status
+
+
+def fingerprint(user_id: int, timezone: str, now: datetime) -> str:
+    """A short hash of everything the user's list shows."""
+    return _fingerprint(Check.user_id == user_id, timezone, now)
+
+
+def check_fingerprint(check_id: int, timezone: str, now: datetime) -> str:
+    """The same for one check (its page's status card and event log, which
+    lists failing deliveries too: they change no column of the check)."""
+    return _fingerprint(Check.id == check_id, timezone, now, extra=delivery_state(check_id))
+
+
+def _fingerprint(where, timezone: str, now: datetime, extra: tuple = ()) -> str:
+    # The derived state goes into the hash beside the stored one: "late" is
+    # the clock passing next_ping, with no write to the row. The relative
+    # times ("3 minutes ago") are kept fresh by the browser and need not.
+    digest = hashlib.sha256(timezone.encode() + repr(extra).encode())
+    rows = db.session.execute(sa.select(*_COLUMNS).where(where).order_by(Check.id)).mappings()
+    for row in rows:
+        digest.update(repr((tuple(row.values()), _Row(**row).get_status(now))).encode())
+    return digest.hexdigest()[:20]

@@ -1,0 +1,1 @@
+"""The dashboard's forms: the check form, the channel form and the account forms."""

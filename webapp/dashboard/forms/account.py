@@ -1,0 +1,60 @@
+"""The account forms: log in, sign up, password, timezone and API keys.
+Every form carries a CSRF token (Flask-WTF)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+
+from ...core.schedules import tz_error
+from ...core.users import MIN_PASSWORD
+from .fields import sentence, strip, timezone_choices
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", filters=[strip],
+                       validators=[DataRequired("Enter your email address.")])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    remember = BooleanField("Keep me logged in")
+
+
+class SignupForm(FlaskForm):
+    email = EmailField("Email", filters=[strip], validators=[
+        DataRequired("Enter your email address."),
+        # Deliverability is not ours to judge; a typo like a missing @ is.
+        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="That does not look like an email address."),
+        Length(max=254)])
+    password = PasswordField("Password", validators=[
+        DataRequired("Choose a password."),
+        Length(min=MIN_PASSWORD, max=200, message=f"Use at least {MIN_PASSWORD} characters.")])
+    confirm = PasswordField("Repeat the password", validators=[
+        EqualTo("password", "The two passwords differ.")])
+    timezone = SelectField("Timezone", choices=timezone_choices, default="UTC",
+                           validate_choice=False)
+
+    def validate_timezone(self, field):
+        if tz_error(field.data or ""):
+            field.data = "UTC"  # filled in by the browser; not worth refusing a sign-up for
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+    new = PasswordField("New password", validators=[
+        DataRequired("Choose a new password."),
+        Length(min=MIN_PASSWORD, max=200, message=f"Use at least {MIN_PASSWORD} characters.")])
+    confirm = PasswordField("Repeat the new password", validators=[
+        EqualTo("new", "The two passwords differ.")])
+
+
+class TimezoneForm(FlaskForm):
+    timezone = SelectField("Show times in", choices=timezone_choices, validate_choice=False)
+
+    def validate_timezone(self, field):
+        if err := tz_error(field.data or ""):
+            raise ValidationError(sentence(err))
+
+
+class ApiKeyForm(FlaskForm):
+    label = StringField("Label", filters=[strip], validators=[
+        DataRequired("Give the key a label, e.g. the host that uses it."), Length(max=100)])

@@ -1,0 +1,226 @@
+"""The check form. It speaks in the words people use ("every 5 minutes",
+"daily at 16:05") and turns them into the fields `core.check_fields.parse_fields`
+validates for the API too, so a check made in a browser obeys the same rules.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import time
+
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, FloatField, HiddenField, IntegerField, RadioField,
+                     SelectField, SelectMultipleField, StringField, TextAreaField, TimeField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ...core.schedules import MAX_SECONDS, cron_error, tz_error
+from ..display.schedule_words import daily_cron, daily_time
+from .fields import UNIT_CHOICES, UNITS, sentence, split_seconds, strip, timezone_choices
+
+
+class CheckForm(FlaskForm):
+    name = StringField("Name", filters=[strip], validators=[DataRequired("Give the check a name."),
+                                           Length(max=100)])
+    tags = StringField("Tags", validators=[Length(max=500)],
+                       description="Separated by spaces or commas, e.g. prod db")
+    desc = TextAreaField("Description", validators=[Length(max=10_000)])
+
+    kind = RadioField("Schedule", default="interval", choices=[
+        SelectChoice("interval", "Every…"), SelectChoice("daily", "Daily at a fixed time"),
+        SelectChoice("cron", "Cron expression")])
+    every = IntegerField("Every", default=1)
+    every_unit = SelectField("Interval unit", choices=UNIT_CHOICES, default="days")
+    at = TimeField("At", default=None)
+    deadline = RadioField("Alert if no ping", default="end_of_day", choices=[
+        SelectChoice("end_of_day", "by the end of that day"), SelectChoice("by", "by a chosen time")])
+    deadline_at = TimeField("Deadline")
+    cron = StringField("Cron expression", default="0 * * * *",
+                       description="minute hour day-of-month month day-of-week")
+    tz = SelectField("Timezone", choices=timezone_choices, default="UTC", validate_choice=False)
+    grace = IntegerField("Grace", default=1)
+    grace_unit = SelectField("Grace unit", choices=UNIT_CHOICES, default="hours")
+
+    # Alerts. The channel boxes are drawn from the user's channels; the hidden
+    # field names the ones drawn, so a channel added since (in another tab)
+    # is not dropped by a form that never showed it.
+    channels = SelectMultipleField("Channels", choices=[], validate_choice=False)
+    channels_shown = HiddenField(default=None)
+    nag = RadioField("Reminders while down", default="off", choices=[
+        SelectChoice("off", "No reminders"), SelectChoice("every", "Send reminders")])
+    nag_every = IntegerField("Remind every", default=1)
+    nag_unit = SelectField("Reminder unit", choices=UNIT_CHOICES, default="hours")
+    failure_threshold = IntegerField("Failures in a row before alerting", default=1,
+                                     description="1: the first failure alerts. A success starts the count again.")
+    value_min = FloatField("Lowest good value", validators=[Optional()])
+    value_max = FloatField("Highest good value", validators=[Optional()])
+    max_runtime = IntegerField("Longest run", validators=[Optional()])
+    max_runtime_unit = SelectField("Run time unit", choices=UNIT_CHOICES, default="minutes")
+    post_only = BooleanField("Only POST pings count",
+                             description="GET and HEAD pings are logged as ignored.")
+    manual_resume = BooleanField("Stay paused until resumed by hand",
+                                 description="Pings to a paused check are logged as ignored instead of resuming it.")
+
+    # Which fields each kind of schedule uses; the others may hold anything
+    # (the browser leaves them out, or keeps what was typed before a switch).
+    USES = {"interval": {"every", "every_unit", "grace", "grace_unit"},
+            "daily": {"at", "deadline", "deadline_at", "tz"},
+            "cron": {"cron", "tz", "grace", "grace_unit"}}
+    SCHEDULE_FIELDS = set().union(*USES.values())
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        unused = self.SCHEDULE_FIELDS - self.USES.get(self.kind.data, set())
+        if self.kind.data != "daily" or self.deadline.data != "by":
+            unused.add("deadline_at")
+        if self.nag.data != "every":
+            unused.add("nag_every")
+        for name in unused:
+            self[name].errors = []
+        self._errors = None  # recomputed from the fields on next access
+        return not any(field.errors for field in self)
+
+    def validate_every(self, field):
+        self._check_seconds(field, self.every_unit.data, "The interval")
+
+    def validate_grace(self, field):
+        self._check_seconds(field, self.grace_unit.data, "Grace")
+
+    def validate_nag_every(self, field):
+        self._check_seconds(field, self.nag_unit.data, "The reminder period")
+
+    def validate_max_runtime(self, field):
+        self._check_seconds(field, self.max_runtime_unit.data, "The longest run")
+
+    def validate_failure_threshold(self, field):
+        if field.data is None or not 1 <= field.data <= 1000:
+            field.errors[:] = []
+            raise ValidationError("Give a whole number from 1 to 1000.")
+
+    def validate_value_min(self, field):
+        if field.data is not None and not math.isfinite(field.data):
+            raise ValidationError("Give a finite number, or leave it empty.")
+
+    def validate_value_max(self, field):
+        self.validate_value_min(field)
+        low = self.value_min.data
+        if low is not None and field.data is not None and math.isfinite(low) and low > field.data:
+            raise ValidationError(f"Must not be below the lowest good value ({low:g}).")
+
+    def validate_at(self, field):
+        if field.data is None and not (field.raw_data and field.raw_data[0].strip()):
+            field.errors[:] = []  # "Not a valid time value." says less than this
+            raise ValidationError("Give a time of day, like 16:05.")
+
+    def validate_deadline_at(self, field):
+        if self.at.data is None:
+            return
+        if field.data is None:
+            if not (field.raw_data and field.raw_data[0].strip()):
+                field.errors[:] = []
+                raise ValidationError("Give the time by which the ping must arrive.")
+            return
+        if self.daily_grace() <= 0:
+            raise ValidationError(f"Pick a time after {self.at.data:%H:%M} the same day, "
+                                  "or the end of the day.")
+
+    def validate_cron(self, field):
+        field.data = " ".join((field.data or "").split())
+        if err := cron_error(field.data):
+            raise ValidationError(sentence(err))
+
+    def validate_tz(self, field):
+        if err := tz_error(field.data or ""):
+            raise ValidationError(sentence(err))
+
+    def validate_kind(self, field):
+        if field.data not in ("interval", "daily", "cron"):
+            raise ValidationError("Choose one of the three kinds of schedule.")
+
+    def _check_seconds(self, field, unit: str, what: str) -> None:
+        if field.data is None:
+            if not field.errors:  # else WTForms said "Not a valid integer value." already
+                raise ValidationError(f"{what} must be a whole number.")
+            return
+        seconds = field.data * UNITS.get(unit, 1)
+        if not 1 <= seconds <= MAX_SECONDS:
+            raise ValidationError(f"{what} must be between 1 second and 365 days.")
+
+    def daily_grace(self) -> int:
+        at, by = self.at.data, self.deadline_at.data
+        return (by.hour * 3600 + by.minute * 60) - (at.hour * 3600 + at.minute * 60)
+
+    def api_fields(self) -> dict:
+        """The form, as the fields `core.check_fields.parse_fields` understands."""
+        out = {"name": self.name.data.strip(), "tags": self.tags.data or "",
+               "desc": self.desc.data or "", "grace_to_end_of_day": False}
+        if self.kind.data == "interval":
+            out["timeout"] = self.every.data * UNITS[self.every_unit.data]
+            out["grace"] = self.grace.data * UNITS[self.grace_unit.data]
+        elif self.kind.data == "daily":
+            out["schedule"] = daily_cron(self.at.data.hour, self.at.data.minute)
+            out["tz"] = self.tz.data
+            if self.deadline.data == "end_of_day":
+                out["grace_to_end_of_day"] = True
+            else:
+                out["grace"] = self.daily_grace()
+        else:
+            out["schedule"], out["tz"] = self.cron.data, self.tz.data
+            out["grace"] = self.grace.data * UNITS[self.grace_unit.data]
+        out["nag_period"] = self.nag_every.data * UNITS[self.nag_unit.data] if self.nag.data == "every" else 0
+        out["failure_threshold"] = self.failure_threshold.data
+        out["value_min"], out["value_max"] = self.value_min.data, self.value_max.data
+        runtime = self.max_runtime.data
+        out["max_runtime"] = runtime * UNITS[self.max_runtime_unit.data] if runtime is not None else None
+        out["methods"] = "POST" if self.post_only.data else ""
+        out["manual_resume"] = bool(self.manual_resume.data)
+        return out
+
+    def channels_spec(self, owned: list[str], current: set[str] | None) -> str | None:
+        """The `channels` field for `parse_fields`: the ticked codes, comma-separated.
+
+        `owned` are the user's channel codes now; `current` the check's (None
+        for a new check). A channel the form did not show was added after it
+        was drawn, and joined every check then: it keeps that place (and a new
+        check gets it, as new checks get every channel). None when the form
+        showed no channel list at all: leave the check's channels as they are.
+        """
+        if self.channels_shown.data is None:
+            return None
+        shown = set(self.channels_shown.data.split(","))
+        ticked = set(self.channels.data or [])
+        return ",".join(code for code in owned if code in ticked
+                        or (code not in shown and (current is None or code in current)))
+
+    def fill_from(self, check) -> None:
+        """Pre-fill the form with a check's fields (the edit page)."""
+        self.name.data, self.tags.data, self.desc.data = check.name, check.tags, check.desc
+        self.tz.data = check.tz
+        self.grace.data, self.grace_unit.data = split_seconds(check.grace)
+        self.every.data, self.every_unit.data = split_seconds(check.timeout)
+        self.cron.data = check.schedule
+        self.channels.data = [c.code for c in check.channels]
+        if check.nag_period:
+            self.nag.data = "every"
+            self.nag_every.data, self.nag_unit.data = split_seconds(check.nag_period)
+        self.failure_threshold.data = check.failure_threshold
+        self.value_min.data, self.value_max.data = check.value_min, check.value_max
+        if check.max_runtime:
+            self.max_runtime.data, self.max_runtime_unit.data = split_seconds(check.max_runtime)
+        self.post_only.data = check.methods == "POST"
+        self.manual_resume.data = check.manual_resume
+        if check.kind != "cron":
+            self.kind.data = "interval"
+            return
+        at = daily_time(check.schedule)
+        end = at and (at[0] * 3600 + at[1] * 60 + check.grace)
+        if at and (check.grace_to_end_of_day or (end < 86400 and check.grace % 60 == 0)):
+            self.kind.data = "daily"
+            self.at.data = time(*at)
+            if check.grace_to_end_of_day:
+                self.deadline.data = "end_of_day"
+            else:
+                self.deadline.data = "by"
+                self.deadline_at.data = time(end // 3600, end % 3600 // 60)
+        else:
+            self.kind.data = "cron"  # includes a daily time whose deadline passes midnight

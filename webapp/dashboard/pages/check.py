@@ -1,0 +1,225 @@
+"""One check's pages: create and edit, details, and the actions on it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ...core import check_actions
+from ...core.channels import alert_targets, user_channels
+from ...core.check_fields import apply_fields, parse_fields
+from ...core.errors import CheckLimitReached, FieldError
+from ...core.models import Check
+from ...core.schedules import Schedule, cron_error, next_expected, tz_error
+from ...core.times import utcnow
+from ...core.urls import push_url
+from ...db import db
+from ...web.extensions import htmx
+from ...web.loaders import check_or_404
+from ...web.urls import base_url
+from ..display.alert_words import alert_words
+from ..display.chart import value_chart
+from ..display.event_log import event_page, value_points
+from ..display.fingerprint import check_fingerprint
+from ..display.schedule_words import explain_cron
+from ..display.snippets import push_forms, push_snippets
+from ..forms.check import CheckForm
+from ..forms.fields import sentence
+from .confirm import Confirm, confirm_page, confirmed
+from .home import REFRESH_SECONDS, no_change
+
+bp = Blueprint("checks", __name__, url_prefix="/checks")
+
+
+def own_check(uuid: str) -> Check:
+    return check_or_404(uuid, current_user.id)
+
+
+def page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def actor() -> str:
+    return f"user:{current_user.email}"
+
+
+def confirmations(check: Check) -> dict[str, Confirm]:
+    """What the rotate and delete buttons ask, in the dialog and on the page alike."""
+    name = check.name or check.uuid
+    return {
+        "rotate": Confirm(f"Rotate the token of “{name}”?",
+                          "The current push URLs stop working at once: "
+                          "every job must be given the new one.", "Rotate token"),
+        "delete": Confirm(f"Delete “{name}”?", "The check and all its pings and history "
+                          "will be deleted. This cannot be undone.", "Delete"),
+    }
+
+
+def render_form(form: CheckForm, check: Check | None):
+    status = 422 if form.is_submitted() else 200
+    return render_template("checks/form.html", form=form, check=check,
+                           channels=user_channels(current_user.id)), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """The form for a new check; only a name is needed."""
+    form = CheckForm()
+    if request.method == "GET":
+        form.tz.data = current_user.timezone  # the browser's zone replaces it (app.js)
+        form.channels.data = [c.code for c in user_channels(current_user.id)]  # all, by default
+    if form.validate_on_submit():
+        try:
+            check = check_actions.create_check(current_user.id, form_fields(form, None))
+        except (FieldError, CheckLimitReached) as e:
+            form.form_errors.append(sentence(str(e)))
+        else:
+            db.session.commit()
+            flash(f"Check “{check.name}” created. Point your job at its push URL below.", "info")
+            return redirect(url_for("checks.detail", uuid=check.uuid))
+    return render_form(form, None)
+
+
+@bp.route("/<uuid>/edit", methods=["GET", "POST"])
+@login_required
+def edit(uuid: str):
+    """Change a check's name, tags, description, schedule or alerts."""
+    check = own_check(uuid)
+    form = CheckForm()
+    if request.method == "GET":
+        form.fill_from(check)
+    elif form.validate_on_submit() and save(check, form):
+        db.session.commit()
+        flash("Changes saved.", "info")
+        return redirect(url_for("checks.detail", uuid=check.uuid))
+    return render_form(form, check)
+
+
+def form_fields(form: CheckForm, current: set[str] | None) -> dict:
+    """The form as `parse_fields` validates it for the API too; raises FieldError.
+
+    `current` is the check's channel codes (None for a new check). The form's
+    validators mirror the API's rules, so a FieldError here is a safety net.
+    """
+    data = form.api_fields()
+    spec = form.channels_spec([c.code for c in user_channels(current_user.id)], current)
+    if spec is not None:
+        data["channels"] = spec
+    return parse_fields(data)
+
+
+def save(check: Check, form: CheckForm) -> bool:
+    """Apply the form to the check; False with the reason shown on the form."""
+    try:
+        apply_fields(check, form_fields(form, {c.code for c in check.channels}), utcnow())
+    except FieldError as e:
+        form.form_errors.append(sentence(str(e)))
+        return False
+    return True
+
+
+def status_context(check: Check) -> dict:
+    """What the status card needs; the page and its refresh share it."""
+    now = utcnow()
+    # Taken before the card is drawn, as on the list: never older than the page.
+    fp = check_fingerprint(check.id, current_user.timezone, now)
+    return {"check": check, "status": check.get_status(now), "fp": fp,
+            "refresh": REFRESH_SECONDS, "log": event_page(check.id, page_number())}
+
+
+@bp.get("/<uuid>")
+@login_required
+def detail(uuid: str):
+    """One check: its push URLs, snippets, schedule, alerts, chart and event log."""
+    check = own_check(uuid)
+    return render_template(
+        "checks/detail.html", **status_context(check), confirm=confirmations(check),
+        alerts=alert_words(check, alert_targets(db.session.connection(), check.id, check.user_id)),
+        forms=push_forms(check.uuid, check.slug, current_user.ping_key),
+        snippets=push_snippets(push_url(base_url(), check.uuid)), chart=value_chart(value_points(check.id)),
+    )
+
+
+@bp.get("/<uuid>/live")
+@login_required
+def live(uuid: str):
+    """The status card again, or 204 when nothing about the check changed."""
+    check = own_check(uuid)
+    if request.args.get("fp") == check_fingerprint(check.id, current_user.timezone, utcnow()):
+        return no_change()
+    body = render_template("checks/partials/_status_live.html", **status_context(check))
+    return Response(body, headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/<uuid>/events")
+@login_required
+def events(uuid: str):
+    """A page of the event log (the Newer/Older links swap only the log)."""
+    check = own_check(uuid)
+    log = event_page(check.id, page_number())
+    if htmx:
+        return render_template("checks/partials/_events.html", check=check, log=log)
+    return redirect(url_for("checks.detail", uuid=uuid, page=log.page, _anchor="events"))
+
+
+@bp.post("/<uuid>/pause")
+@login_required
+def pause(uuid: str):
+    """No alerts until the next ping (or a resume)."""
+    check = own_check(uuid)
+    if check_actions.pause(check, actor=actor(), reason="paused from the dashboard"):
+        flash("Paused: no alerts until the next ping.", "info")
+    return redirect(url_for("checks.detail", uuid=uuid))
+
+
+@bp.post("/<uuid>/resume")
+@login_required
+def resume(uuid: str):
+    """Watch the check again; it waits for its next ping, as a new check does."""
+    check = own_check(uuid)
+    if check_actions.resume(check, actor=actor(), reason="resumed from the dashboard"):
+        flash("Resumed: waiting for the next ping.", "info")
+    return redirect(url_for("checks.detail", uuid=uuid))
+
+
+@bp.post("/<uuid>/rotate")
+@login_required
+def rotate(uuid: str):
+    """Replace the check's secret token; the old URLs answer 404 from now on."""
+    check = own_check(uuid)
+    if not confirmed():
+        return confirm_page(confirmations(check)["rotate"], url_for("checks.detail", uuid=uuid))
+    check.rotate_token()
+    db.session.commit()
+    flash("New token made: update your jobs with the new push URL.", "info")
+    return redirect(url_for("checks.detail", uuid=check.uuid))
+
+
+@bp.post("/<uuid>/delete")
+@login_required
+def delete(uuid: str):
+    """Delete the check with its pings and history."""
+    check = own_check(uuid)
+    if not confirmed():
+        return confirm_page(confirmations(check)["delete"], url_for("checks.detail", uuid=uuid))
+    name = check.name or check.uuid
+    db.session.delete(check)
+    db.session.commit()
+    flash(f"Check “{name}” deleted.", "info")
+    return redirect(url_for("dashboard.index"))
+
+
+@bp.get("/cron-preview")
+@login_required
+def cron_preview():
+    """The form's live explanation of a cron expression, with its next firing."""
+    expr = " ".join(request.args.get("cron", "").split())
+    tz = request.args.get("tz", "UTC")
+    error = (cron_error(expr) if expr else "Type a cron expression.") or tz_error(tz)
+    nxt = None if error else next_expected(Schedule(kind="cron", cron=expr, tz=tz), utcnow())
+    return render_template("checks/partials/_cron_preview.html", error=error,
+                           words=None if error else explain_cron(expr), next_ping=nxt, tz=tz)

@@ -1,0 +1,96 @@
+"""The home page: the checks list, its search box and its live refresh."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_htmx import make_response as htmx_response
+from flask_login import current_user, login_required
+
+from ...core.models import Check
+from ...core.times import utcnow
+from ...core.urls import push_url
+from ...db import db
+from ...web.extensions import htmx
+from ...web.urls import base_url
+from ..display.fingerprint import fingerprint
+from ..display.list_filter import SORTS, ListFilter, sort_checks
+from ..display.snippets import push_snippets
+
+bp = Blueprint("dashboard", __name__)
+
+# How often the list asks whether anything changed, in seconds.
+REFRESH_SECONDS = 5
+
+
+def list_context() -> dict:
+    """Everything the list partial needs; the page, the search and the refresh share it."""
+    now = utcnow()
+    # The fingerprint is taken before the rows are read: a ping landing in
+    # between then makes the page newer than its fingerprint (the next refresh
+    # renders once more), never older (which would hide the ping until the next
+    # change).
+    fp = fingerprint(current_user.id, current_user.timezone, now)
+    every = list(db.session.scalars(sa.select(Check).where(Check.user_id == current_user.id)))
+    known_tags = sorted({t for c in every for t in c.tag_list}, key=str.lower)
+    flt = ListFilter.from_args(request.args, set(known_tags))
+    statuses = {c.id: c.get_status(now) for c in every}
+    base = base_url()
+    return {
+        "checks": sort_checks([c for c in every if flt.matches(c)], flt.sort, now),
+        "statuses": statuses,
+        "n_total": len(every),
+        "n_down": sum(1 for s in statuses.values() if s == "down"),
+        "known_tags": known_tags,
+        "flt": flt,
+        "now": now,
+        "fp": fp,
+        "refresh": REFRESH_SECONDS,
+        "sorts": SORTS,
+        "base": base,
+        # The empty list shows how a job reports in; nobody needs it after that.
+        "snippets": [] if every else push_snippets(push_url(base, "<token>")),
+    }
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Every check of the user, the ones in trouble first, narrowed by the search box."""
+    ctx = list_context()
+    canonical = url_for("dashboard.index") + ctx["flt"].query_string()
+    if htmx and not htmx.boosted:
+        # The search box or the sort control: the list alone, and the address
+        # rewritten to the canonical ?tags=&q= form so it can be shared.
+        body = render_template("dashboard/partials/_live.html", **ctx)
+        return htmx_response(body, replace_url=canonical)
+    if "search" in request.args:
+        return redirect(canonical)  # the box submitted without JavaScript
+    return render_template("dashboard/index.html", **ctx)
+
+
+@bp.get("/checks/live")
+@login_required
+def live():
+    """The list again, or 204 when nothing it shows changed since the browser's copy."""
+    if request.args.get("fp") == fingerprint(current_user.id, current_user.timezone, utcnow()):
+        return no_change()
+    body = render_template("dashboard/partials/_live.html", **list_context())
+    return Response(body, headers={"Cache-Control": "no-store"})
+
+
+def no_change() -> Response:
+    # htmx leaves the page alone on a 204.
+    return Response(status=204, headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/favicon.svg")
+def favicon():
+    """The tab icon: a heart, red with the number of checks down when there are any."""
+    try:
+        down = max(0, min(int(request.args.get("down", 0)), 99))
+    except ValueError:
+        down = 0
+    svg = render_template("favicon.svg", down=down)
+    return Response(svg, mimetype="image/svg+xml",
+                    headers={"Cache-Control": "public, max-age=86400"})

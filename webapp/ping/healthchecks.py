@@ -1,0 +1,93 @@
+"""Healthchecks' ping URLs: /ping/<uuid>[/action] and /ping/<ping-key>/<slug>[/action].
+
+Actions: none (success), start, fail, log, or an exit status 0-255. Answers
+are plain text, as Healthchecks gives them, so its clients and scripts that
+check for "OK" keep working.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..core.check_actions import create_check
+from ..core.errors import CheckLimitReached
+from ..core.models import Check, User, slugify
+from ..db import db
+from .common import BadPing, PingRefused, is_uuid, param, parse_rid, read_body, record
+from .request import PingRequest
+
+ACTIONS = {None: "success", "start": "start", "fail": "fail", "log": "log"}
+
+
+def answer(status: int, message: str | None, payload: None = None
+           ) -> tuple[bytes, list[tuple[str, str]]]:
+    """The body and headers of a Healthchecks-style answer."""
+    return (message or "OK").encode(), [
+        ("Content-Type", "text/plain; charset=utf-8"),
+        ("Ping-Body-Limit", str(current_app.config["PING_BODY_LIMIT"])),
+    ]
+
+
+def parse_action(action: str | None) -> tuple[str, int | None]:
+    """(kind, exit status) for the last part of the URL."""
+    if action in ACTIONS:
+        return ACTIONS[action], None
+    if action is not None and action.isdigit():
+        code = int(action)
+        if code > 255:
+            raise BadPing(f"exit status must be between 0 and 255 (got {code})")
+        return ("success" if code == 0 else "fail"), code
+    raise PingRefused(404, "not found")
+
+
+def check_by_slug(request: PingRequest, ping_key: str, slug: str) -> str:
+    """The uuid of the user's check with this slug, made first if ?create=1."""
+    user_id = db.session.scalar(sa.select(User.id).where(User.ping_key == ping_key))
+    if user_id is None:
+        raise PingRefused(404, "not found")
+    uuids = db.session.scalars(
+        sa.select(Check.uuid).where(Check.user_id == user_id, Check.slug == slug).limit(2)
+    ).all()
+    if len(uuids) > 1:
+        raise PingRefused(409, "ambiguous slug: more than one check has it")
+    if uuids:
+        return uuids[0]
+    if param(request, "create") != "1":
+        raise PingRefused(404, "not found")
+    if slugify(slug) != slug:
+        raise BadPing("a check can be created only for a slug of a-z, 0-9 and hyphens")
+    try:
+        check = create_check(user_id, {"name": slug, "slug": slug})
+    except CheckLimitReached as e:
+        raise PingRefused(403, str(e)) from None
+    db.session.commit()
+    return check.uuid
+
+
+def record_ping(request: PingRequest, uuid: str, kind: str, exitstatus: int | None,
+                rid: str | None) -> None:
+    if record(uuid, request, kind=kind, exitstatus=exitstatus, rid=rid,
+              body=read_body(request)) is None:
+        raise PingRefused(404, "not found")  # no such uuid, or deleted since the lookup
+
+
+def ping_by_uuid(request: PingRequest, uuid: str, action: str | None = None) -> None:
+    """A ping of /ping/<uuid>[/<action>]."""
+    if not is_uuid(uuid):
+        raise PingRefused(404, "not found")
+    rid = parse_rid(request.args.get("rid"))
+    record_ping(request, uuid, *parse_action(action), rid)
+
+
+def ping_by_slug(request: PingRequest, ping_key: str, slug: str, action: str | None = None) -> None:
+    """A ping of /ping/<ping-key>/<slug>[/<action>]: the user's ping key and a check's slug."""
+    # Bad input is refused before ?create=1 can make a check.
+    rid = parse_rid(request.args.get("rid"))
+    kind, exitstatus = parse_action(action)
+    record_ping(request, check_by_slug(request, ping_key, slug), kind, exitstatus, rid)
+
+
+def not_found(request: PingRequest) -> None:
+    """Any other URL under /ping/."""
+    raise PingRefused(404, "not found")

@@ -1,0 +1,77 @@
+"""The original Heartbeats' report URL: /api/pings/?service=<code>&data=<text>.
+
+HTTP Basic auth: the user's email and password, or any user name with one of
+the user's API keys as the password (for scripts that must not hold a
+password). An empty `data` is a success; any text in it is a failure that
+carries the text into the alert — the original's "data alert". Answers are
+JSON: the stored ping, or {"error": ...}.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..core.models import ApiKey, Check, User
+from ..core.pings import MSG_LIMIT
+from ..core.times import utc_iso
+from ..core.users import authenticate
+from ..db import db
+from .common import PingRefused, is_uuid, param, record
+from .request import PingRequest
+
+LOG_IN = "log in with HTTP Basic auth: your email and password, or any name and an API key"
+
+
+def basic_auth_user(request: PingRequest) -> User | None:
+    auth = request.authorization
+    if auth is None or auth.type != "basic" or not auth.password:
+        return None
+    # An API key is a cheap hash lookup; try it before the (slow, by design) password KDF.
+    key = ApiKey.find(auth.password)
+    if key is not None:
+        return key.user
+    return authenticate(auth.username or "", auth.password)
+
+
+def find_service(user: User, code: str) -> list[sa.Row]:
+    """(uuid, name) of the user's checks that `code` names: a uuid, or a slug (any case)."""
+    where = Check.uuid == code if is_uuid(code) else Check.slug == code.lower()
+    return list(db.session.execute(
+        sa.select(Check.uuid, Check.name).where(Check.user_id == user.id, where).limit(2)).all())
+
+
+def report(request: PingRequest) -> dict[str, Any]:
+    """Report a run of `service`; non-empty `data` raises an alert with that text."""
+    user = basic_auth_user(request)
+    if user is None:
+        raise PingRefused(401, LOG_IN)
+    code = (param(request, "service") or "").strip()
+    if not code:
+        raise PingRefused(400, "service is required: the check's uuid or slug")
+    found = find_service(user, code)
+    if len(found) > 1:
+        raise PingRefused(409, f"ambiguous service {code!r}: more than one check has this slug")
+    missing = f"no check of yours has the uuid or slug {code!r}"
+    if not found:
+        raise PingRefused(404, missing)
+    data = param(request, "data") or ""
+    applied = record(found[0].uuid, request, kind="fail" if data else "success",
+                     msg=data[:MSG_LIMIT] if data else None)
+    if applied is None:  # deleted or rotated between the lookup and the ping
+        raise PingRefused(404, missing)
+    return {"id": applied.ping_id, "service": found[0].name,
+            "remote_addr": request.remote_addr or "", "ua": request.user_agent, "data": data,
+            "created": utc_iso(applied.created)}
+
+
+def answer(status: int, message: str | None, payload: dict[str, Any] | None = None
+           ) -> tuple[bytes, list[tuple[str, str]]]:
+    """The stored ping as JSON, or {"error": ...}; a 401 asks for Basic auth."""
+    body = payload if status == 200 else {"error": message}
+    headers = [("Content-Type", "application/json")]
+    if status == 401:
+        headers.append(("WWW-Authenticate", 'Basic realm="Heartbeats"'))
+    return json.dumps(body, separators=(",", ":")).encode() + b"\n", headers
