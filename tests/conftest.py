@@ -25,8 +25,8 @@ from werkzeug.serving import make_server
 from receivers import Mailbox, Receiver, SmtpServer
 from support import free_port, make_user, overrides_from, wait_until
 from webapp import create_app
-from webapp.db import db
 from webapp.alerts.queue import LOCAL_REDIS, start_embedded
+from webapp.db import db
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_ID = uuid.uuid4().hex[:10]
@@ -180,6 +180,27 @@ def api(client, user):
         return getattr(client, method)(f"/api/v3{path}", headers=headers, **kwargs)
 
     return call
+
+
+@pytest.fixture
+def new_check(api):
+    """Make a check of `user`'s through the API: new_check(**fields) -> its uuid.
+
+    The name is nightly-backup unless given; every other field is the API's default.
+    """
+
+    def make(**fields) -> str:
+        r = api("post", "/checks/", json={"name": "nightly-backup", **fields})
+        assert r.status_code == 201, r.get_json()
+        return r.get_json()["uuid"]
+
+    return make
+
+
+@pytest.fixture
+def check(new_check):
+    """A fresh interval check, nightly-backup: every 60 s, 30 s of grace."""
+    return new_check(timeout=60, grace=30)
 
 
 # --- real processes ----------------------------------------------------------

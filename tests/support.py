@@ -11,9 +11,9 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from webapp.db import db
-from webapp.core.models import ApiKey, Check, Notification, Ping, User
 from webapp.alerts.delivery import deliver
+from webapp.core.models import ApiKey, Check, Notification, Ping, User
+from webapp.db import db
 
 # The check form as a browser sends it for a check with only a name typed.
 NAME_ONLY = {"name": "nightly-backup", "kind": "interval", "every": "1", "every_unit": "days",

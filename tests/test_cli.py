@@ -2,8 +2,8 @@
 
 import sqlalchemy as sa
 
-from webapp.db import db
 from webapp.core.models import ApiKey, User, hash_key
+from webapp.db import db
 
 
 def test_it_creates_a_user_with_a_hashed_password(app):

@@ -10,12 +10,12 @@ import threading
 
 import aiohttp
 import apykuma
-from healthchecks_io import Client as HealthchecksClient
 from healthchecks_io import CheckCreate
+from healthchecks_io import Client as HealthchecksClient
 
 from support import pings_of, wait_until
-from webapp.db import db
 from webapp.core.models import User
+from webapp.db import db
 
 
 def test_the_healthchecks_io_client_manages_and_pings_checks(app, live_server, user):

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from webapp.db import db
 from webapp.core.models import Check, Ping
+from webapp.db import db
 
 # A copy of shared/seeds/, the documents the product was made from, kept here
 # so that the suite runs them wherever it runs.

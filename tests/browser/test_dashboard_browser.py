@@ -8,7 +8,6 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-
 EMAIL, PASSWORD = "alice@example.com", "correct horse"
 
 
@@ -91,12 +90,12 @@ def test_create_a_check_copy_its_url_and_see_a_ping_arrive_live(logged_in_page, 
     page.screenshot(path=artifacts / "details.png", full_page=True)
 
 
-def test_filter_by_two_tags_and_keep_it_in_the_address(logged_in_page, api, live_server, artifacts):
+def test_filter_by_two_tags_and_keep_it_in_the_address(logged_in_page, live_server, artifacts, new_check):
     page = logged_in_page
     uuids = {}
     for name, tags in (("db-backup", "prod db"), ("web-frontend", "prod web"),
                        ("staging-db", "staging db"), ("cert-renewal", "ops"), ("queue-worker", "prod")):
-        uuids[name] = api("post", "/checks/", json={"name": name, "tags": tags, "timeout": 300}).get_json()["uuid"]
+        uuids[name] = new_check(name=name, tags=tags, timeout=300)
     ping(live_server, uuids["web-frontend"], "?status=down&msg=HTTP+502")
     ping(live_server, uuids["db-backup"], "?msg=dump+ok")
     ping(live_server, uuids["queue-worker"])
@@ -156,9 +155,9 @@ def test_a_refused_form_says_why_next_to_the_field_and_keeps_the_input(logged_in
     expect(page.locator("#check-status .facts")).to_contain_text("at 09:00 on Monday through Friday, Europe/Berlin")
 
 
-def test_rotate_the_token_after_confirming(logged_in_page, api, live_server):
+def test_rotate_the_token_after_confirming(logged_in_page, api, live_server, new_check):
     page = logged_in_page
-    old = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+    old = new_check(name="backup")
     page.goto(f"/checks/{old}")
 
     page.get_by_role("button", name="Rotate token").click()
@@ -213,9 +212,9 @@ def test_a_phone_sized_screen_gets_one_card_per_check(app, browser, live_server,
     context.close()
 
 
-def test_add_a_webhook_channel_and_send_it_a_test_notification(logged_in_page, api, receiver, artifacts):
+def test_add_a_webhook_channel_and_send_it_a_test_notification(logged_in_page, receiver, artifacts, new_check):
     page = logged_in_page
-    uuid = api("post", "/checks/", json={"name": "nightly-backup"}).get_json()["uuid"]
+    uuid = new_check(name="nightly-backup")
     page.get_by_role("link", name="Settings", exact=True).click()
     page.get_by_role("navigation", name="Settings pages").get_by_role("link", name="Channels").click()
     expect(page.get_by_text("No channels yet.")).to_be_visible()

@@ -6,7 +6,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from webapp.core.schedules import (
-    Schedule, alert_after, cron_error, deadlines, describe, is_late, next_expected, tz_error,
+    Schedule,
+    alert_after,
+    cron_error,
+    deadlines,
+    describe,
+    is_late,
+    next_expected,
+    tz_error,
 )
 
 

@@ -9,15 +9,11 @@ import sqlalchemy as sa
 from flask import template_rendered
 
 from support import make_user
-from webapp.db import db
 from webapp.core.models import Check
 from webapp.core.times import utcnow
+from webapp.db import db
 
 UUID = "00000000-0000-4000-8000-000000000000"
-
-
-def new_check(api, name, **fields):
-    return api("post", "/checks/", json={"name": name, **fields}).get_json()["uuid"]
 
 
 def row_order(html: str) -> list[str]:
@@ -59,9 +55,9 @@ def test_a_refresh_after_the_session_ended_reloads_the_whole_page_to_log_in(web)
     assert r.headers["HX-Redirect"] == "/login?next=%2F%3Ftags%3Dprod"
 
 
-def test_it_lists_down_checks_first_with_icon_and_word(logged_in, api):
-    fine, broken = new_check(api, "aaa-fine", tags="prod"), new_check(api, "zzz-broken")
-    new_check(api, "mmm-new", timeout=300)
+def test_it_lists_down_checks_first_with_icon_and_word(logged_in, api, new_check):
+    fine, broken = new_check(name="aaa-fine", tags="prod"), new_check(name="zzz-broken")
+    new_check(name="mmm-new", timeout=300)
     logged_in.get(f"/api/push/{fine}")
     logged_in.get(f"/api/push/{broken}?status=down&msg=disk-full")
     html = logged_in.get("/").get_data(as_text=True)
@@ -82,8 +78,8 @@ def set_column(app, uuid, **values):
         db.session.remove()
 
 
-def test_it_sorts_by_name_and_by_last_ping(logged_in, api, app):
-    b, a, c = new_check(api, "b"), new_check(api, "a"), new_check(api, "c")
+def test_it_sorts_by_name_and_by_last_ping(logged_in, app, new_check):
+    b, a, c = new_check(name="b"), new_check(name="a"), new_check(name="c")
     now = utcnow()
     set_column(app, b, last_ping=now - timedelta(minutes=1))
     set_column(app, c, last_ping=now - timedelta(minutes=30))
@@ -93,19 +89,19 @@ def test_it_sorts_by_name_and_by_last_ping(logged_in, api, app):
     assert logged_in.get("/?sort=evil").status_code == 200
 
 
-def test_it_shows_the_schedule_in_words(logged_in, api):
-    new_check(api, "daily", schedule="5 16 * * *", tz="Asia/Shanghai", grace_to_end_of_day=True)
-    new_check(api, "weekdays", schedule="0 9 * * 1-5", tz="Europe/Berlin")
+def test_it_shows_the_schedule_in_words(logged_in, new_check):
+    new_check(name="daily", schedule="5 16 * * *", tz="Asia/Shanghai", grace_to_end_of_day=True)
+    new_check(name="weekdays", schedule="0 9 * * 1-5", tz="Europe/Berlin")
     html = logged_in.get("/").get_data(as_text=True)
     assert "at 16:05 daily, Asia/Shanghai" in html
     assert "alert if no ping by the end of that day" in html
     assert "at 09:00 on Monday through Friday, Europe/Berlin" in html
 
 
-def test_tags_narrow_the_list_to_checks_carrying_all_of_them(logged_in, api):
-    new_check(api, "db-backup", tags="prod db")
-    new_check(api, "web", tags="prod web")
-    new_check(api, "staging-db", tags="staging db")
+def test_tags_narrow_the_list_to_checks_carrying_all_of_them(logged_in, new_check):
+    new_check(name="db-backup", tags="prod db")
+    new_check(name="web", tags="prod web")
+    new_check(name="staging-db", tags="staging db")
     assert row_order(logged_in.get("/?tags=prod,db").get_data(as_text=True)) == ["db-backup"]
     assert row_order(logged_in.get("/?tags=db").get_data(as_text=True)) == ["db-backup", "staging-db"]
     # Free text matches names (and the start of tags).
@@ -115,9 +111,9 @@ def test_tags_narrow_the_list_to_checks_carrying_all_of_them(logged_in, api):
     assert row_order(html) == [] and "No check matches this search" in html
 
 
-def test_the_search_box_puts_its_filter_in_the_address(logged_in, api):
-    new_check(api, "db-backup", tags="prod db")
-    new_check(api, "web", tags="prod web")
+def test_the_search_box_puts_its_filter_in_the_address(logged_in, new_check):
+    new_check(name="db-backup", tags="prod db")
+    new_check(name="web", tags="prod web")
     r = logged_in.htmx("/?search=prod,+db,+back&sort=name")
     assert r.headers["HX-Replace-Url"] == "/?tags=prod%2Cdb&q=back&sort=name"
     html = r.get_data(as_text=True)
@@ -131,8 +127,8 @@ def test_the_search_box_puts_its_filter_in_the_address(logged_in, api):
     assert 'value="prod, db"' in logged_in.get("/?tags=prod,db").get_data(as_text=True)
 
 
-def test_the_refresh_answers_204_while_nothing_changed(logged_in, api, app):
-    uuid = new_check(api, "backup", timeout=3600)
+def test_the_refresh_answers_204_while_nothing_changed(logged_in, api, app, new_check):
+    uuid = new_check(name="backup", timeout=3600)
     html = logged_in.get("/").get_data(as_text=True)
     url, fp = live_url(html), live_fp(html)
     rendered = []
@@ -150,8 +146,8 @@ def test_the_refresh_answers_204_while_nothing_changed(logged_in, api, app):
     assert logged_in.htmx(live_url(html)).status_code == 204
 
 
-def test_the_refresh_notices_a_check_turning_late_without_any_write(logged_in, api, app, monkeypatch):
-    uuid = new_check(api, "backup", timeout=3600)
+def test_the_refresh_notices_a_check_turning_late_without_any_write(logged_in, api, app, monkeypatch, new_check):
+    uuid = new_check(name="backup", timeout=3600)
     logged_in.get(f"/api/push/{uuid}")
     fp = live_fp(logged_in.get("/").get_data(as_text=True))
     assert logged_in.htmx(f"/checks/live?fp={fp}").status_code == 204
@@ -163,18 +159,18 @@ def test_the_refresh_notices_a_check_turning_late_without_any_write(logged_in, a
     assert r.status_code == 200
 
 
-def test_the_refresh_notices_an_edit_made_elsewhere(logged_in, api):
-    uuid = new_check(api, "backup")
+def test_the_refresh_notices_an_edit_made_elsewhere(logged_in, api, new_check):
+    uuid = new_check(name="backup")
     fp = live_fp(logged_in.get("/").get_data(as_text=True))
     api("post", f"/checks/{uuid}", json={"name": "renamed", "tags": "new-tag"})
     r = logged_in.htmx(f"/checks/live?fp={fp}")
     assert r.status_code == 200 and "renamed" in r.get_data(as_text=True)
 
 
-def test_the_title_and_the_favicon_count_the_checks_down(logged_in, api):
+def test_the_title_and_the_favicon_count_the_checks_down(logged_in, api, new_check):
     for name in ("a", "b"):
-        logged_in.get(f"/api/push/{new_check(api, name)}?status=down")
-    new_check(api, "c")
+        logged_in.get(f"/api/push/{new_check(name=name)}?status=down")
+    new_check(name="c")
     html = logged_in.get("/").get_data(as_text=True)
     assert "<title>(2 down) Checks · Heartbeats</title>" in html
     assert 'href="/favicon.svg?down=2"' in html and 'data-down="2"' in html
@@ -193,15 +189,15 @@ def test_the_empty_list_says_how_to_start(logged_in):
     assert "http://hb.test/api/push/&lt;token&gt;" in html  # the snippet, escaped
 
 
-def test_only_the_users_own_checks_are_listed(app, logged_in, api):
-    new_check(api, "mine")
+def test_only_the_users_own_checks_are_listed(app, logged_in, api, new_check):
+    new_check(name="mine")
     _, other_key = make_user(app, "bob@example.com", "bob-password")
     api("post", "/checks/", key=other_key, json={"name": "bobs"})
     assert row_order(logged_in.get("/").get_data(as_text=True)) == ["mine"]
 
 
-def test_pages_carry_a_strict_content_security_policy(logged_in, api):
-    uuid = new_check(api, "backup", tags="prod")
+def test_pages_carry_a_strict_content_security_policy(logged_in, new_check):
+    uuid = new_check(name="backup", tags="prod")
     for path in ("/", f"/checks/{uuid}", "/checks/new", "/settings/", f"/checks/{uuid}/edit"):
         r = logged_in.get(path)
         csp = r.headers["Content-Security-Policy"]

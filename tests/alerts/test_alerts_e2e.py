@@ -9,11 +9,11 @@ import requests
 import sqlalchemy as sa
 
 from support import wait_until
-from webapp.db import db
+from webapp.alerts.sweep import requeue_lost, sweep_once
 from webapp.core.flips import record_flip
 from webapp.core.models import Check, Flip, Notification, Ping
 from webapp.core.times import utcnow
-from webapp.alerts.sweep import requeue_lost, sweep_once
+from webapp.db import db
 
 
 def create_check(live_server, key, **fields) -> str:

@@ -4,8 +4,8 @@ import pytest
 import sqlalchemy as sa
 
 from support import make_user
-from webapp.db import db
 from webapp.core.models import Notification
+from webapp.db import db
 
 
 def add_channel(api, kind="email", name="ops", value="ops@example.com", **extra):

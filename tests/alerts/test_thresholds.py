@@ -6,10 +6,10 @@ import pytest
 import sqlalchemy as sa
 
 from support import load_check
-from webapp.db import db
+from webapp.alerts.sweep import send_reminders
 from webapp.core.models import Check, Flip, Notification, Ping
 from webapp.core.times import utcnow
-from webapp.alerts.sweep import send_reminders
+from webapp.db import db
 
 
 def kinds(app, uuid) -> list[str]:
@@ -18,17 +18,8 @@ def kinds(app, uuid) -> list[str]:
             sa.select(Ping.kind).join(Check).where(Check.uuid == uuid).order_by(Ping.n)).all()
 
 
-@pytest.fixture
-def check(api):
-    def make(**fields):
-        r = api("post", "/checks/", json={"name": "job", "timeout": 3600, **fields})
-        assert r.status_code == 201, r.get_json()
-        return r.get_json()["uuid"]
-    return make
-
-
-def test_it_goes_down_only_after_the_threshold_of_failures_in_a_row(app, client, check):
-    uuid = check(failure_threshold=3)
+def test_it_goes_down_only_after_the_threshold_of_failures_in_a_row(app, client, new_check):
+    uuid = new_check(timeout=3600, failure_threshold=3)
     client.get(f"/api/push/{uuid}")
     client.get(f"/api/push/{uuid}?status=down")
     client.get(f"/ping/{uuid}/fail")
@@ -45,9 +36,9 @@ def test_it_goes_down_only_after_the_threshold_of_failures_in_a_row(app, client,
 
 @pytest.mark.parametrize("query, reason", [("value=97", "value 97 above max 90"),
                                            ("value=-3.5", "value -3.5 below min 0")])
-def test_a_value_out_of_bounds_is_a_failure_naming_value_and_bound(app, client, check, query,
+def test_a_value_out_of_bounds_is_a_failure_naming_value_and_bound(app, client, new_check, query,
                                                                    reason):
-    uuid = check(value_min=0, value_max=90)
+    uuid = new_check(timeout=3600, value_min=0, value_max=90)
     client.get(f"/api/push/{uuid}?value=50")
     assert load_check(app, uuid).status == "up"
     client.get(f"/api/push/{uuid}?{query}")
@@ -58,8 +49,8 @@ def test_a_value_out_of_bounds_is_a_failure_naming_value_and_bound(app, client, 
         assert (ping.kind, ping.msg) == ("fail", reason)
 
 
-def test_value_bounds_work_with_kumas_ping_and_thresholds_together(app, client, check):
-    uuid = check(value_max=500, failure_threshold=2)
+def test_value_bounds_work_with_kumas_ping_and_thresholds_together(app, client, new_check):
+    uuid = new_check(timeout=3600, value_max=500, failure_threshold=2)
     client.get(f"/api/push/{uuid}?status=up&msg=OK&ping=900")
     assert load_check(app, uuid).status == "up"
     client.get(f"/api/push/{uuid}?status=up&msg=OK&ping=901")
@@ -77,8 +68,8 @@ def test_bad_alerting_fields_are_a_400(api, fields, needle):
     assert r.status_code == 400 and needle in r.get_json()["error"]
 
 
-def test_reminders_come_each_period_while_down_and_stop_on_recovery(app, client, check):
-    uuid = check(nag_period=60)
+def test_reminders_come_each_period_while_down_and_stop_on_recovery(app, client, new_check):
+    uuid = new_check(timeout=3600, nag_period=60)
     client.get(f"/api/push/{uuid}?status=down")
     down_at = load_check(app, uuid).next_nag - timedelta(seconds=60)
     with app.app_context():
@@ -94,16 +85,16 @@ def test_reminders_come_each_period_while_down_and_stop_on_recovery(app, client,
         assert send_reminders(utcnow() + timedelta(days=1)) == 0
 
 
-def test_paused_checks_get_no_reminders(app, api, client, check):
-    uuid = check(nag_period=60)
+def test_paused_checks_get_no_reminders(app, api, client, new_check):
+    uuid = new_check(timeout=3600, nag_period=60)
     client.get(f"/api/push/{uuid}?status=down")
     api("post", f"/checks/{uuid}/pause")
     with app.app_context():
         assert send_reminders(utcnow() + timedelta(days=1)) == 0
 
 
-def test_turning_reminders_on_for_a_down_check_schedules_one(app, api, client, check):
-    uuid = check()
+def test_turning_reminders_on_for_a_down_check_schedules_one(app, api, client, new_check):
+    uuid = new_check(timeout=3600)
     client.get(f"/api/push/{uuid}?status=down")
     assert load_check(app, uuid).next_nag is None
     api("post", f"/checks/{uuid}", json={"nag_period": 300})

@@ -7,16 +7,8 @@ import sqlalchemy as sa
 
 from support import load_check, overrides_from, pings_of
 from webapp import create_app
-from webapp.db import db
 from webapp.core.models import Flip, Notification
-
-
-@pytest.fixture
-def check(api):
-    """A fresh interval check: every 60 s, 30 s grace."""
-    r = api("post", "/checks/", json={"name": "nightly-backup", "timeout": 60, "grace": 30})
-    assert r.status_code == 201
-    return r.get_json()["uuid"]
+from webapp.db import db
 
 
 def test_it_records_a_plain_ping_and_answers_ok(app, client, check):

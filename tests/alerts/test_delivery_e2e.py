@@ -8,8 +8,8 @@ import requests
 import sqlalchemy as sa
 
 from support import wait_until
-from webapp.db import db
 from webapp.core.models import Notification
+from webapp.db import db
 
 
 def api_post(live_server, key, path, body):

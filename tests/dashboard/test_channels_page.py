@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from support import field_error, make_user, settle_deliveries
-from webapp.db import db
-from webapp.core.models import Channel
 from webapp.alerts.delivery import MAX_ATTEMPTS
+from webapp.core.models import Channel
+from webapp.db import db
 
 PAGE = "/settings/channels/"
 
@@ -27,9 +27,9 @@ def stored(app) -> list[Channel]:
         return rows
 
 
-def test_it_adds_an_email_channel_that_every_existing_check_alerts(logged_in, api, app):
-    first = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
-    second = api("post", "/checks/", json={"name": "sync"}).get_json()["uuid"]
+def test_it_adds_an_email_channel_that_every_existing_check_alerts(logged_in, app, new_check):
+    first = new_check(name="backup")
+    second = new_check(name="sync")
     r = add(logged_in, name="ops", value="ops@example.com;  oncall@example.com")
     [channel] = stored(app)
     assert r.status_code == 302 and r.headers["Location"] == f"{PAGE}#channel-{channel.code}"
@@ -122,8 +122,8 @@ def test_a_refused_edit_says_why_and_changes_nothing(logged_in, app):
     assert (stored(app)[0].name, stored(app)[0].value) == ("ops", "ops@example.com")
 
 
-def test_removing_asks_first_then_checks_stop_alerting_it(logged_in, api, app):
-    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+def test_removing_asks_first_then_checks_stop_alerting_it(logged_in, api, app, new_check):
+    uuid = new_check(name="backup")
     add(logged_in, name="ops", value="ops@example.com")
     code = stored(app)[0].code
     r = logged_in.post(f"{PAGE}{code}/delete", token_from=PAGE)
@@ -187,11 +187,11 @@ def test_a_test_notification_to_an_email_channel_arrives(logged_in, app, mailbox
     assert sorted(message.envelope_to) == ["oncall@example.com", "ops@example.com"]
 
 
-def test_failed_deliveries_are_listed_under_their_channel(logged_in, api, app, client, receiver):
+def test_failed_deliveries_are_listed_under_their_channel(logged_in, api, app, client, receiver, new_check):
     receiver.status = 503
     add(logged_in, kind="webhook", name="hook", value=f"{receiver.url}/hook")
     add(logged_in, name="ops", value="ops@example.com")
-    uuid = api("post", "/checks/", json={"name": "nightly-backup"}).get_json()["uuid"]
+    uuid = new_check(name="nightly-backup")
     assert client.get(f"/api/push/{uuid}?status=down").status_code == 200
     settle_deliveries(app)
     html = logged_in.get(PAGE).get_data(as_text=True)

@@ -6,11 +6,6 @@ import uuid as uuidlib
 import pytest
 
 
-@pytest.fixture
-def check(api):
-    return api("post", "/checks/", json={"name": "job", "timeout": 60}).get_json()["uuid"]
-
-
 def test_it_lists_pings_newest_first_with_their_facts(api, client, check):
     rid = str(uuidlib.uuid4())
     client.get(f"/ping/{check}/start?rid={rid}", headers={"User-Agent": "hc-client/1"})

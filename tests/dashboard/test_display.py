@@ -1,5 +1,5 @@
-"""The dashboard's pure helpers: times in words, schedules in words, the search filter,
-the value chart, and pausing that cannot lose a race with a ping."""
+"""The dashboard's display helpers: times in words, schedules in words, the search
+filter and the value chart."""
 
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -8,13 +8,12 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from webapp.core import check_actions
+from webapp.core.models import Check, Flip
 from webapp.dashboard.display.chart import value_chart
 from webapp.dashboard.display.list_filter import ListFilter, sort_checks
-from webapp.db import db
-from webapp.core.models import Check, Flip
 from webapp.dashboard.display.schedule_words import daily_time, grace_words, schedule_words
 from webapp.dashboard.display.timefmt import exact, relative, short
+from webapp.db import db
 
 NOW = datetime(2026, 3, 29, 12, 0, tzinfo=UTC)
 
@@ -114,27 +113,8 @@ def test_the_chart_spans_the_values_and_spaces_pings_evenly():
     assert value_chart([]) is None
 
 
-def test_pausing_names_the_state_it_replaces(app, api):
-    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
-    with app.app_context():
-        check = db.session.scalar(sa.select(Check).where(Check.uuid == uuid))
-        assert check.status == "new"
-        # A ping lands (on another connection) between our read of the check and our write.
-        with db.engine.begin() as other:
-            other.execute(sa.update(Check).where(Check.id == check.id).values(status="up"))
-        assert check_actions.pause(check, actor="user:test") is True
-        flip = db.session.scalar(sa.select(Flip))
-        assert (flip.old_status, flip.new_status) == ("up", "paused")  # not "new"
-        assert check.status == "paused" and check.next_ping is None
-        assert check_actions.pause(check, actor="user:test") is False
-        assert check_actions.resume(check, actor="user:test") is True
-        assert check_actions.resume(check, actor="user:test") is False
-        assert db.session.scalar(sa.select(sa.func.count(Flip.id))) == 2
-        db.session.remove()
-
-
-def test_a_state_the_dashboard_does_not_know_still_shows_its_word(logged_in, api, app):
-    uuid = api("post", "/checks/", json={"name": "future"}).get_json()["uuid"]
+def test_a_state_the_dashboard_does_not_know_still_shows_its_word(logged_in, app, new_check):
+    uuid = new_check(name="future")
     with app.app_context():
         db.session.execute(sa.update(Check).where(Check.uuid == uuid).values(status="draining"))
         db.session.commit()

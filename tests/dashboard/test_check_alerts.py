@@ -8,10 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from support import NAME_ONLY, field_error, load_check, settle_deliveries
-from webapp.db import db
+from webapp.alerts.delivery import MAX_ATTEMPTS
 from webapp.core.models import Check, Notification
 from webapp.core.times import utcnow
-from webapp.alerts.delivery import MAX_ATTEMPTS
+from webapp.db import db
 
 
 def channel(api, name, kind="email", value=None):
@@ -78,9 +78,9 @@ def test_it_saves_every_alert_setting(logged_in, api, app):
     assert (stored.nag_period, stored.failure_threshold, stored.value_min, stored.value_max) == (0, 1, None, None)
 
 
-def test_a_channel_added_after_the_form_was_drawn_keeps_its_place(logged_in, api):
+def test_a_channel_added_after_the_form_was_drawn_keeps_its_place(logged_in, api, new_check):
     ops = channel(api, "ops")
-    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+    uuid = new_check(name="backup")
     late = channel(api, "late")  # joins every check, while the edit form is open
     r = logged_in.post(f"/checks/{uuid}/edit", alerts_form([ops], channels=[ops], name="backup"),
                        token_from=f"/checks/{uuid}/edit")
@@ -88,9 +88,9 @@ def test_a_channel_added_after_the_form_was_drawn_keeps_its_place(logged_in, api
     assert api("get", f"/checks/{uuid}").get_json()["channels"] == f"{ops},{late}"
 
 
-def test_a_form_without_the_alerts_section_leaves_channels_alone(logged_in, api):
+def test_a_form_without_the_alerts_section_leaves_channels_alone(logged_in, api, new_check):
     ops = channel(api, "ops")
-    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+    uuid = new_check(name="backup")
     r = logged_in.post(f"/checks/{uuid}/edit", {**NAME_ONLY, "name": "backup"}, token_from=f"/checks/{uuid}/edit")
     assert r.status_code == 302 and api("get", f"/checks/{uuid}").get_json()["channels"] == ops
 
@@ -122,9 +122,9 @@ def test_reminder_fields_are_ignored_while_reminders_are_off(logged_in, app):
     assert load_check(app, r.headers["Location"].rsplit("/", 1)[1]).nag_period == 0
 
 
-def test_the_check_page_says_how_it_alerts(logged_in, api):
+def test_the_check_page_says_how_it_alerts(logged_in, api, new_check):
     ops = channel(api, "ops")
-    uuid = api("post", "/checks/", json={"name": "backup", "channels": ops}).get_json()["uuid"]
+    uuid = new_check(name="backup", channels=ops)
     api("post", f"/checks/{uuid}", json={"nag_period": 3600, "failure_threshold": 3, "value_min": 1,
                                          "value_max": 90, "methods": "POST", "manual_resume": True})
     html = html_lib.unescape(logged_in.get(f"/checks/{uuid}").get_data(as_text=True))
@@ -141,15 +141,15 @@ def test_the_check_page_says_how_it_alerts(logged_in, api):
     assert "nobody: no channel is chosen for this check" in html
 
 
-def test_without_channels_the_check_page_names_ones_own_address(logged_in, api):
-    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+def test_without_channels_the_check_page_names_ones_own_address(logged_in, new_check):
+    uuid = new_check(name="backup")
     html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
     assert "<dd>email to alice@example.com (you have no channels)</dd>" in html
     assert "<dt>Reminders</dt><dd>off</dd>" in html and "<dt>Failures</dt><dd>the first one alerts</dd>" in html
 
 
-def test_the_check_page_shows_the_last_run_time(logged_in, api):
-    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+def test_the_check_page_shows_the_last_run_time(logged_in, new_check):
+    uuid = new_check(name="backup")
     assert "Last run" not in logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
     logged_in.get(f"/ping/{uuid}/start")
     logged_in.get(f"/ping/{uuid}")
@@ -157,8 +157,8 @@ def test_the_check_page_shows_the_last_run_time(logged_in, api):
     assert re.search(r"<dt>Last run</dt><dd>took \d+\.\d s</dd>", html)
 
 
-def test_the_pause_control_is_where_the_alert_email_points(logged_in, api):
-    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+def test_the_pause_control_is_where_the_alert_email_points(logged_in, api, new_check):
+    uuid = new_check(name="backup")
     html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
     assert re.search(rf'<form method="post" id="pause" action="/checks/{uuid}/pause">', html)
     api("post", f"/checks/{uuid}/pause")
@@ -166,10 +166,10 @@ def test_the_pause_control_is_where_the_alert_email_points(logged_in, api):
     assert re.search(rf'<form method="post" id="pause" action="/checks/{uuid}/resume">', html)
 
 
-def test_failed_and_retried_alerts_appear_in_the_event_log(logged_in, api, app, client, receiver):
+def test_failed_and_retried_alerts_appear_in_the_event_log(logged_in, api, app, client, receiver, new_check):
     receiver.status = 500
     channel(api, "hook", kind="webhook", value=f"{receiver.url}/hook")
-    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+    uuid = new_check(name="backup")
     client.get(f"/api/push/{uuid}?status=down")
     page = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
     live = re.search(r'id="check-status"[^>]*hx-get="([^"]+)"', page).group(1).replace("&amp;", "&")

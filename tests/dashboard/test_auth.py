@@ -3,8 +3,8 @@
 import pytest
 import sqlalchemy as sa
 
-from webapp.db import db
 from webapp.core.models import User
+from webapp.db import db
 
 
 @pytest.fixture

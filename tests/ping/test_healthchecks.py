@@ -7,16 +7,10 @@ import pytest
 import sqlalchemy as sa
 
 from support import load_check, make_user, pings_of
-from webapp.db import db
+from webapp.alerts.sweep import sweep_once
 from webapp.core.models import Check, Flip, Ping, User
 from webapp.core.times import utcnow
-from webapp.alerts.sweep import sweep_once
-
-
-@pytest.fixture
-def check(api):
-    r = api("post", "/checks/", json={"name": "db-backup", "timeout": 3600, "grace": 60})
-    return r.get_json()["uuid"]
+from webapp.db import db
 
 
 @pytest.fixture
@@ -148,7 +142,7 @@ def test_a_start_that_never_finishes_goes_down_after_max_runtime(app, client, ap
 def test_without_max_runtime_a_run_may_last_the_grace_time(app, client, check):
     client.get(f"/ping/{check}/start")  # a new check: only the run can make it go down
     c = load_check(app, check)
-    assert c.alert_after == c.last_start + timedelta(seconds=60)
+    assert c.alert_after == c.last_start + timedelta(seconds=30)
 
 
 def test_it_stores_the_body_up_to_the_limit(app, client, check):
@@ -187,21 +181,21 @@ def test_manual_resume_logs_pings_to_a_paused_check_as_ignored(app, client, api,
 # --- the slug form -------------------------------------------------------------------
 
 def test_it_pings_by_ping_key_and_slug(app, client, check, ping_key):
-    assert client.get(f"/ping/{ping_key}/db-backup").get_data(as_text=True) == "OK"
-    assert client.get(f"/ping/{ping_key}/db-backup/fail").status_code == 200
-    assert client.get(f"/ping/{ping_key}/db-backup/2").status_code == 200
+    assert client.get(f"/ping/{ping_key}/nightly-backup").get_data(as_text=True) == "OK"
+    assert client.get(f"/ping/{ping_key}/nightly-backup/fail").status_code == 200
+    assert client.get(f"/ping/{ping_key}/nightly-backup/2").status_code == 200
     assert [p.kind for p in pings_of(app, check)] == ["success", "fail", "fail"]
 
 
 def test_an_unknown_slug_or_key_is_a_404(client, check, ping_key):
     assert client.get(f"/ping/{ping_key}/nope").status_code == 404
-    assert client.get("/ping/not-a-real-key/db-backup").status_code == 404
+    assert client.get("/ping/not-a-real-key/nightly-backup").status_code == 404
     assert client.get(f"/ping/{ping_key}").status_code == 404
 
 
 def test_an_ambiguous_slug_is_a_409(api, client, check, ping_key):
-    api("post", "/checks/", json={"name": "db backup"})  # slugifies to db-backup too
-    r = client.get(f"/ping/{ping_key}/db-backup")
+    api("post", "/checks/", json={"name": "nightly backup"})  # slugifies to nightly-backup too
+    r = client.get(f"/ping/{ping_key}/nightly-backup")
     assert r.status_code == 409 and "ambiguous" in r.get_data(as_text=True)
 
 
@@ -228,4 +222,4 @@ def test_slug_pings_only_reach_the_key_owners_checks(app, client, check):
     with app.app_context():
         other_key = db.session.scalar(
             sa.select(User.ping_key).where(User.email == "mallory@example.com"))
-    assert client.get(f"/ping/{other_key}/db-backup").status_code == 404
+    assert client.get(f"/ping/{other_key}/nightly-backup").status_code == 404

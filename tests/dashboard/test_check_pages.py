@@ -6,8 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from support import NAME_ONLY, field_error, make_user
-from webapp.db import db
 from webapp.core.models import Check, Flip
+from webapp.db import db
+
 
 def form(**changes) -> dict:
     return {**NAME_ONLY, **changes}
@@ -115,25 +116,23 @@ def test_the_form_without_a_csrf_token_is_refused(logged_in, app):
     assert the_check(app) is None
 
 
-def test_editing_shows_the_schedule_as_it_was_entered(logged_in, api):
-    uuid = api("post", "/checks/", json={"name": "export", "schedule": "5 16 * * *", "tz": "Asia/Shanghai",
-                                         "grace": 6900}).get_json()["uuid"]
+def test_editing_shows_the_schedule_as_it_was_entered(logged_in, new_check):
+    uuid = new_check(name="export", schedule="5 16 * * *", tz="Asia/Shanghai", grace=6900)
     html = logged_in.get(f"/checks/{uuid}/edit").get_data(as_text=True)
     assert re.search(r'checked[^>]*value="daily"|value="daily"[^>]*checked', html)
     assert 'value="16:05"' in html and 'value="18:00"' in html
     assert re.search(r'checked[^>]*value="by"|value="by"[^>]*checked', html)
 
 
-def test_a_daily_deadline_past_midnight_is_edited_as_cron(logged_in, api):
-    uuid = api("post", "/checks/", json={"name": "late-job", "schedule": "0 23 * * *",
-                                         "grace": 7200}).get_json()["uuid"]
+def test_a_daily_deadline_past_midnight_is_edited_as_cron(logged_in, new_check):
+    uuid = new_check(name="late-job", schedule="0 23 * * *", grace=7200)
     html = logged_in.get(f"/checks/{uuid}/edit").get_data(as_text=True)
     assert re.search(r'checked[^>]*value="cron"|value="cron"[^>]*checked', html)
     assert 'value="0 23 * * *"' in html
 
 
-def test_saving_an_edit_keeps_the_deadlines_consistent(logged_in, api, app):
-    uuid = api("post", "/checks/", json={"name": "backup", "timeout": 3600}).get_json()["uuid"]
+def test_saving_an_edit_keeps_the_deadlines_consistent(logged_in, api, app, new_check):
+    uuid = new_check(name="backup", timeout=3600)
     logged_in.get(f"/api/push/{uuid}")
     r = logged_in.post(f"/checks/{uuid}/edit", form(name="backup", every="2", every_unit="hours"),
                        token_from=f"/checks/{uuid}/edit")
@@ -154,8 +153,8 @@ def test_another_users_check_is_a_404_everywhere(app, logged_in, api):
     assert api("get", f"/checks/{uuid}", key=bobs_key).get_json()["name"] == "bobs"
 
 
-def test_the_details_page_shows_push_urls_and_snippets(logged_in, api):
-    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+def test_the_details_page_shows_push_urls_and_snippets(logged_in, api, new_check):
+    uuid = new_check(name="backup")
     html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
     url = f"http://hb.test/api/push/{uuid}"
     assert f'<code id="url-push" class="copy-text">{url}</code>' in html
@@ -173,10 +172,10 @@ def test_the_details_page_shows_push_urls_and_snippets(logged_in, api):
         assert snippet in html, snippet
 
 
-def test_every_push_url_shown_answers(logged_in, api, user):
+def test_every_push_url_shown_answers(logged_in, api, user, new_check):
     import base64
 
-    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+    uuid = new_check(name="backup")
     html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
     urls = dict(re.findall(r'<code id="url-([\w-]+)" class="copy-text">http://hb\.test([^<]+)</code>', html))
     assert set(urls) == {"push", "push-fail", "ping", "ping-slug", "legacy"}
@@ -188,8 +187,8 @@ def test_every_push_url_shown_answers(logged_in, api, user):
     assert api("get", f"/checks/{uuid}").get_json()["n_pings"] == 5
 
 
-def test_the_event_log_lists_pings_and_changes_newest_first_a_page_at_a_time(logged_in, api):
-    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+def test_the_event_log_lists_pings_and_changes_newest_first_a_page_at_a_time(logged_in, api, new_check):
+    uuid = new_check(name="backup")
     for n in range(1, 31):
         logged_in.get(f"/api/push/{uuid}?msg=run-{n}&value={n}", headers={"User-Agent": "cron-agent/1.0"})
     html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
@@ -213,8 +212,8 @@ def test_the_event_log_lists_pings_and_changes_newest_first_a_page_at_a_time(log
     assert re.search(r"took \d+\.\d s", newest) and "disk full" in newest
 
 
-def test_the_status_card_refreshes_itself_and_answers_204_while_nothing_changed(logged_in, api):
-    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+def test_the_status_card_refreshes_itself_and_answers_204_while_nothing_changed(logged_in, api, new_check):
+    uuid = new_check(name="backup")
     html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
     live = re.search(r'id="check-status"[^>]*hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
     assert logged_in.htmx(live).status_code == 204
@@ -231,8 +230,8 @@ def test_the_status_card_refreshes_itself_and_answers_204_while_nothing_changed(
     assert 'id="check-status"' in older and "event-log" not in older
 
 
-def test_values_are_drawn_as_a_chart(logged_in, api):
-    uuid = api("post", "/checks/", json={"name": "lag"}).get_json()["uuid"]
+def test_values_are_drawn_as_a_chart(logged_in, api, new_check):
+    uuid = new_check(name="lag")
     assert "<polyline" not in logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
     for value in (1, 5, 3):
         logged_in.get(f"/api/push/{uuid}?value={value}")
@@ -241,8 +240,8 @@ def test_values_are_drawn_as_a_chart(logged_in, api):
     assert ">5</text>" in html and ">1</text>" in html  # the axis runs from the lowest to the highest
 
 
-def test_pause_and_resume_log_who_did_it(logged_in, api, app):
-    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+def test_pause_and_resume_log_who_did_it(logged_in, api, app, new_check):
+    uuid = new_check(name="backup")
     logged_in.get(f"/api/push/{uuid}")
     r = logged_in.post(f"/checks/{uuid}/pause", token_from=f"/checks/{uuid}")
     assert r.status_code == 302
@@ -258,8 +257,8 @@ def test_pause_and_resume_log_who_did_it(logged_in, api, app):
                                          ("paused", "new", "user:alice@example.com")]
 
 
-def test_rotating_the_token_asks_first_then_retires_the_old_urls(logged_in, api):
-    old = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+def test_rotating_the_token_asks_first_then_retires_the_old_urls(logged_in, api, new_check):
+    old = new_check(name="backup")
     r = logged_in.post(f"/checks/{old}/rotate", token_from=f"/checks/{old}")
     assert r.status_code == 200 and 'name="confirmed" value="yes"' in r.get_data(as_text=True)
     assert logged_in.get(f"/api/push/{old}").status_code == 200  # nothing happened yet
@@ -271,8 +270,8 @@ def test_rotating_the_token_asks_first_then_retires_the_old_urls(logged_in, api)
     assert logged_in.client.post(f"/checks/{new}/rotate", data={"confirmed": "yes"}).status_code == 400
 
 
-def test_deleting_asks_first_then_removes_the_check_and_its_history(logged_in, api, app):
-    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+def test_deleting_asks_first_then_removes_the_check_and_its_history(logged_in, api, app, new_check):
+    uuid = new_check(name="backup")
     logged_in.get(f"/api/push/{uuid}")
     r = logged_in.post(f"/checks/{uuid}/delete", token_from=f"/checks/{uuid}")
     assert "cannot be undone" in r.get_data(as_text=True) and the_check(app, "backup") is not None

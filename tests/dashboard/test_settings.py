@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from support import make_user
-from webapp.db import db
 from webapp.core.models import ApiKey, Check, User
+from webapp.db import db
 
 
 def test_a_new_api_key_is_shown_once_and_works(logged_in, client):
@@ -73,8 +73,8 @@ def test_a_password_change_needs_the_current_password_and_a_match(logged_in):
     assert r.status_code == 400 and "Use at least 8 characters." in r.get_data(as_text=True)
 
 
-def test_times_are_shown_in_the_users_timezone(logged_in, api, app):
-    uuid = api("post", "/checks/", json={"name": "backup"}).get_json()["uuid"]
+def test_times_are_shown_in_the_users_timezone(logged_in, app, new_check):
+    uuid = new_check(name="backup")
     with app.app_context():
         db.session.execute(sa.update(Check).where(Check.uuid == uuid)
                            .values(created=datetime(2026, 1, 15, 12, 0, tzinfo=UTC)))
