@@ -5,8 +5,8 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from .core.models import ApiKey, User
 from .core import users
+from .core.models import ApiKey, User
 from .core.users import MIN_PASSWORD
 from .db import db
 

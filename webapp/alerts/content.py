@@ -32,10 +32,10 @@ def body_excerpt(check_id: int, at: datetime) -> str | None:
 
 
 def recent_pings(check_id: int) -> list[Ping]:
-    return db.session.scalars(
+    return list(db.session.scalars(
         sa.select(Ping).where(Ping.check_id == check_id).order_by(Ping.n.desc())
         .limit(RECENT_PINGS)
-    ).all()
+    ))
 
 
 def webhook_payload(event: str, check: Check, reason: str, changed_at: datetime | None) -> dict:

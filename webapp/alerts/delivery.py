@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from ..core.models import Channel, Notification
 from ..core.times import utcnow
-from ..db import db
+from ..db import db, rows_changed
 from .content import alert_content, test_content
 from .queue import RETRY_INTERVALS, delivery_time_limit, enqueue_delivery
 from .transports import DeliveryError, transmit
@@ -57,7 +57,7 @@ def claim(notification_id: int, now: datetime) -> bool:
         )
     )
     db.session.commit()
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 def deliver(notification_id: int) -> str:
@@ -67,7 +67,7 @@ def deliver(notification_id: int) -> str:
     """
     if not claim(notification_id, utcnow()):
         return "skipped: already sent, given up, or being sent"
-    row = db.session.get(Notification, notification_id)
+    row = db.session.get_one(Notification, notification_id)  # claimed, so it is there
     try:
         send(row)
     except Exception as e:

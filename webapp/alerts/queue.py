@@ -69,7 +69,8 @@ def start_embedded(folder: Path) -> str:
         deadline = time.monotonic() + 10
         while not _answers(url):
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the embedded Valkey server did not start; see {folder}/valkey.log")
+                raise RuntimeError("the embedded Valkey server did not start; "
+                                   f"see {folder}/valkey.log")
             time.sleep(0.05)
     log.info("started the embedded Valkey server at %s", sock)
     return url

@@ -21,7 +21,7 @@ from ..core.models import Check, Notification
 from ..core.schedules import Schedule
 from ..core.times import utcnow
 from ..core.transitions import down_reason
-from ..db import db
+from ..db import db, rows_changed
 from .delivery import dispatch
 from .queue import enqueue_delivery, get_queue
 
@@ -102,12 +102,12 @@ def send_reminders(now: datetime | None = None) -> int:
     for check in due:
         # Claimed like a flip: only the sweeper whose UPDATE matches the old
         # next_nag sends this reminder; a recovery or pause in between wins.
-        claimed = db.session.execute(
+        claimed = rows_changed(db.session.execute(
             sa.update(checks)
             .where(checks.c.id == check.id, checks.c.status == "down",
                    checks.c.next_nag == check.next_nag)
             .values(next_nag=now + timedelta(seconds=check.nag_period))
-        ).rowcount
+        ))
         if not claimed:
             db.session.rollback()
             continue
@@ -154,12 +154,12 @@ def requeue_lost(now: datetime | None = None) -> int:
             continue
         job_id = new_job_id()
         # Conditional on the old job id, so two sweepers start one job, not two.
-        claimed = db.session.execute(
+        claimed = rows_changed(db.session.execute(
             sa.update(notifications)
             .where(notifications.c.id == row.id, notifications.c.job_id == row.job_id,
                    notifications.c.status == "pending")
             .values(job_id=job_id, enqueued=now)
-        ).rowcount
+        ))
         db.session.commit()
         if claimed:
             enqueue_delivery(row.id, job_id)

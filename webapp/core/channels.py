@@ -35,7 +35,8 @@ def parse_channel(data: Any) -> dict:
     value = data.get("value")
     headers: dict = {}
     if kind == "webhook" and isinstance(value, dict):
-        value, headers = value.get("url"), value.get("headers", {})
+        spec = value  # {"url": ..., "headers": {...}}
+        value, headers = spec.get("url"), spec.get("headers", {})
     if not isinstance(value, str) or not value.strip():
         raise FieldError(f"value is required: {VALUE_HELP[kind]}")
     value = value.strip()
@@ -54,7 +55,8 @@ def parse_channel(data: Any) -> dict:
             raise FieldError("webhook headers must be an object of strings")
     elif kind == "apprise":
         if not current_app.config["APPRISE_ENABLED"]:
-            raise FieldError("Apprise channels are disabled here (APPRISE_ENABLED=true enables them)")
+            raise FieldError("Apprise channels are disabled here "
+                             "(APPRISE_ENABLED=true enables them)")
         if "://" not in value:
             raise FieldError("an Apprise URL looks like slack://... or ntfy://...")
     return {"kind": kind, "name": name or default_name(kind, value), "value": value,
@@ -90,7 +92,8 @@ def update_channel(channel: Channel, fields: dict) -> None:
 
     Notifications already queued keep the target they were made with.
     """
-    channel.name, channel.value, channel.headers = fields["name"], fields["value"], fields["headers"]
+    channel.name, channel.value = fields["name"], fields["value"]
+    channel.headers = fields["headers"]
     db.session.commit()
 
 
@@ -146,5 +149,5 @@ def alert_targets(conn: sa.Connection, check_id: int, user_id: int) -> list[Targ
         return [Target(r.id, r.kind, r.value, r.name) for r in rows]
     if conn.scalar(sa.select(Channel.id).where(Channel.user_id == user_id).limit(1)):
         return []
-    email = conn.scalar(sa.select(User.email).where(User.id == user_id))
+    email = conn.execute(sa.select(User.email).where(User.id == user_id)).scalar_one()
     return [Target(None, "email", email, "")]

@@ -12,7 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app
 
-from ..db import db
+from ..db import db, rows_changed
 from .check_fields import apply_fields
 from .errors import CheckLimitReached
 from .flips import record_flip
@@ -23,7 +23,8 @@ checks = Check.__table__
 
 
 def check_count(user_id: int) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Check.id)).where(Check.user_id == user_id))
+    return db.session.execute(
+        sa.select(sa.func.count(Check.id)).where(Check.user_id == user_id)).scalar_one()
 
 
 def create_check(user_id: int, fields: dict, now: datetime | None = None) -> Check:
@@ -48,7 +49,8 @@ def pause(check: Check, *, actor: str, reason: str = "paused", now: datetime | N
                        actor=actor, reason=reason, now=now)
 
 
-def resume(check: Check, *, actor: str, reason: str = "resumed", now: datetime | None = None) -> bool:
+def resume(check: Check, *, actor: str, reason: str = "resumed",
+           now: datetime | None = None) -> bool:
     """A paused check waits for its next ping, as a new one does; False if it was not paused."""
     return _set_status(check, "new", lambda old: old == "paused",
                        actor=actor, reason=reason, now=now)
@@ -69,12 +71,12 @@ def _set_status(check: Check, new_status: str, allowed, *, actor: str, reason: s
         if old is None or not allowed(old):
             db.session.rollback()
             return False
-        claimed = db.session.execute(
+        claimed = rows_changed(db.session.execute(
             sa.update(checks)
             .where(checks.c.id == check.id, checks.c.status == old)
             .values(status=new_status, next_ping=None, alert_after=None, last_start=None,
                     last_start_rid=None, next_nag=None, fail_count=0)
-        ).rowcount
+        ))
         if claimed == 1:
             record_flip(db.session.connection(), check.id, check.user_id, old, new_status,
                         reason=reason, actor=actor, now=now)

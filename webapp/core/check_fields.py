@@ -79,7 +79,8 @@ def parse_fields(data: Any) -> dict:
         if isinstance(tags, list) and all(isinstance(t, str) for t in tags):
             tags = " ".join(tags)
         elif not isinstance(tags, str):
-            raise FieldError("tags must be a string (space- or comma-separated) or a list of strings")
+            raise FieldError("tags must be a string (space- or comma-separated) "
+                             "or a list of strings")
         out["tags"] = normalize_tags(tags)
         if len(out["tags"]) > 500:
             raise FieldError("tags are too long (at most 500 characters in all)")

@@ -6,21 +6,21 @@ import hashlib
 import re
 import secrets
 import uuid as uuidlib
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..db import db
+from ..db import Model, db
 from ..db.types import BigId, UTCDateTime
-from .schedules import Schedule, is_late
+from .schedules import Schedule, schedule_of
 from .times import utcnow
-from .transitions import run_limit
+from .transitions import shown_status
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -57,7 +57,7 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-class ApiKey(db.Model):
+class ApiKey(Model):
     __tablename__ = "api_keys"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -100,7 +100,7 @@ def normalize_tags(tags: str | list[str]) -> str:
     return " ".join(seen)
 
 
-class Check(db.Model):
+class Check(Model):
     __tablename__ = "checks"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -157,15 +157,7 @@ class Check(db.Model):
 
     @property
     def schedule_spec(self) -> Schedule:
-        return Schedule(
-            kind=self.kind,
-            timeout=self.timeout,
-            grace=self.grace,
-            cron=self.schedule,
-            tz=self.tz,
-            grace_to_end_of_day=self.grace_to_end_of_day,
-            max_runtime=self.max_runtime,
-        )
+        return schedule_of(self)
 
     @property
     def tag_list(self) -> list[str]:
@@ -177,13 +169,8 @@ class Check(db.Model):
 
     def get_status(self, now: datetime | None = None) -> str:
         """The stored state, with 'started' and 'late' derived from it."""
-        now = now or utcnow()
-        if (self.last_start is not None and self.status != "paused"
-                and now < self.last_start + timedelta(seconds=run_limit(self.schedule_spec))):
-            return "started"
-        if is_late(self.status, self.next_ping, now):
-            return "late"
-        return self.status
+        return shown_status(self.status, schedule_of(self), self.last_start, self.next_ping,
+                            now or utcnow())
 
 
 check_channels = sa.Table(
@@ -194,7 +181,7 @@ check_channels = sa.Table(
 )
 
 
-class Channel(db.Model):
+class Channel(Model):
     """Where a user's alerts go: email addresses, a webhook, or an Apprise URL."""
 
     __tablename__ = "channels"
@@ -220,7 +207,7 @@ class Channel(db.Model):
     )
 
 
-class Ping(db.Model):
+class Ping(Model):
     __tablename__ = "pings"
     __table_args__ = (
         # Pruning deletes by (check_id, n) range: an index probe, never a table scan.
@@ -251,7 +238,7 @@ class Ping(db.Model):
     body: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary)
 
 
-class Flip(db.Model):
+class Flip(Model):
     """A change of a check's state: when, from what to what, why and by whom."""
 
     __tablename__ = "flips"
@@ -267,7 +254,7 @@ class Flip(db.Model):
     actor: so.Mapped[str] = so.mapped_column(sa.String(50), default="")
 
 
-class Notification(db.Model):
+class Notification(Model):
     """One message to one channel about a flip or a reminder: the outbox row
     its delivery job works from."""
 

@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
 
 from ..db import db
 from ..db.connections import ping_connection
-from ..db.prepared import Prepared
+from ..db.prepared import Prepared, Row
 from ..db.write_lock import ping_writer
 from .flips import record_flip
 from .models import Check, Ping
-from .schedules import Schedule
+from .schedules import schedule_of
 from .times import utcnow
 from .transitions import CheckState, next_state
 
@@ -57,23 +57,46 @@ class Applied(NamedTuple):
     notifications: list[tuple[int, str]]
 
 
-# The columns apply_ping reads: the state, and the deadlines it may replace.
-_STATE_COLUMNS = (
-    checks.c.id, checks.c.user_id, checks.c.n_pings, checks.c.status,
-    checks.c.kind, checks.c.timeout, checks.c.grace, checks.c.schedule,
-    checks.c.tz, checks.c.grace_to_end_of_day, checks.c.max_runtime,
-    checks.c.manual_resume, checks.c.methods, checks.c.last_ping,
-    checks.c.last_start, checks.c.last_start_rid, checks.c.last_duration,
-    checks.c.failure_threshold, checks.c.fail_count, checks.c.value_min, checks.c.value_max,
-    checks.c.nag_period, checks.c.next_nag, checks.c.next_ping, checks.c.alert_after,
-)
+class StateRow(NamedTuple):
+    """The columns apply_ping reads: the state, and the deadlines it may replace."""
+
+    id: int
+    user_id: int
+    n_pings: int
+    status: str
+    kind: str
+    timeout: int
+    grace: int
+    schedule: str
+    tz: str
+    grace_to_end_of_day: bool
+    max_runtime: int | None
+    manual_resume: bool
+    methods: str
+    last_ping: datetime | None
+    last_start: datetime | None
+    last_start_rid: str | None
+    last_duration: float | None
+    failure_threshold: int
+    fail_count: int
+    value_min: float | None
+    value_max: float | None
+    nag_period: int
+    next_nag: datetime | None
+    next_ping: datetime | None
+    alert_after: datetime | None
 
 
-def state_of(row) -> CheckState:
-    schedule = Schedule(row.kind, row.timeout, row.grace, row.schedule, row.tz,
-                        row.grace_to_end_of_day, row.max_runtime)
-    return CheckState(row.status, schedule, row.last_ping, row.last_start, row.last_start_rid,
-                      row.last_duration, row.methods, row.manual_resume,
+class NewPing(NamedTuple):
+    id: int
+
+
+_STATE_COLUMNS = tuple(checks.c[name] for name in StateRow._fields)
+
+
+def state_of(row: StateRow) -> CheckState:
+    return CheckState(row.status, schedule_of(row), row.last_ping, row.last_start,
+                      row.last_start_rid, row.last_duration, row.methods, row.manual_resume,
                       row.failure_threshold, row.fail_count, row.value_min, row.value_max,
                       row.nag_period, row.next_nag)
 
@@ -116,13 +139,13 @@ def flip_reason(data: PingData, failure: str | None) -> str:
 # which compiles FOR UPDATE away, takes its one write lock with BEGIN IMMEDIATE.
 _BEGIN_IMMEDIATE = Prepared(sa.text("BEGIN IMMEDIATE"))
 _READ = Prepared(sa.select(*_STATE_COLUMNS).where(checks.c.uuid == sa.bindparam("p_uuid"))
-                 .with_for_update(), returning=_STATE_COLUMNS)
+                 .with_for_update(), returning=_STATE_COLUMNS, row=StateRow)
 _STATE_FIELDS = ("status", "last_ping", "last_start", "last_start_rid", "last_duration",
                  "next_ping", "alert_after", "fail_count", "next_nag")
 
 
 @functools.cache
-def _update(fields: tuple[str, ...]) -> Prepared:
+def _update(fields: tuple[str, ...]) -> Prepared[Row]:
     """An UPDATE of these columns of one check. The p_ prefix keeps parameter
     names apart from column names, which SQLAlchemy requires in SET clauses."""
     return Prepared(sa.update(checks).where(checks.c.id == sa.bindparam("p_id"))
@@ -132,7 +155,7 @@ def _update(fields: tuple[str, ...]) -> Prepared:
 _PING_COLUMNS = ("check_id", "n", "created", "kind", "scheme", "method", "remote_addr", "ua",
                  "msg", "value", "rid", "exitstatus", "duration", "body")
 _INSERT_PING = Prepared(sa.insert(pings).returning(pings.c.id), column_keys=_PING_COLUMNS,
-                        returning=(pings.c.id,))
+                        returning=(pings.c.id,), row=NewPing)
 _PRUNE = Prepared(sa.delete(pings).where(pings.c.check_id == sa.bindparam("p_id"),
                                          pings.c.n <= sa.bindparam("p_upto")))
 
@@ -162,7 +185,7 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
         out = next_state(state, data.kind, data.method, data.rid, run_start, now, data.value)
         # A value out of bounds is told in the log as the message, when the ping had none.
         msg = data.msg if data.msg or not out.failure else out.failure
-        changes = {"n_pings": n}
+        changes: dict[str, Any] = {"n_pings": n}
         if out.kind not in ("ign", "log"):
             # Only what changed: an unchanged indexed column (next_nag, most
             # of the time) then costs its index nothing.
@@ -172,7 +195,7 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
                 changes.update(last_msg=msg, last_value=data.value)
         _update(tuple(changes)).execute(
             conn, {"p_id": row.id, **{f"p_{f}": value for f, value in changes.items()}})
-        ping_id = _INSERT_PING.first(conn, {
+        ping_id = _INSERT_PING.one(conn, {
             "check_id": row.id, "n": n, "created": now, "kind": out.kind,
             "scheme": data.scheme, "method": data.method, "remote_addr": data.remote_addr[:64],
             "ua": data.ua[:200], "msg": msg, "value": data.value, "rid": data.rid,

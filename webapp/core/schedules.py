@@ -8,7 +8,7 @@ changes included.
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from cronsim import CronSim, CronSimError
@@ -28,6 +28,31 @@ class Schedule(NamedTuple):
     grace_to_end_of_day: bool = False
     # How long a started run may last; None means the grace time (as Healthchecks).
     max_runtime: int | None = None
+
+
+class ScheduleColumns(Protocol):
+    """A check's schedule columns, as a Check or a bare row of them has them."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def timeout(self) -> int: ...
+    @property
+    def grace(self) -> int: ...
+    @property
+    def schedule(self) -> str: ...
+    @property
+    def tz(self) -> str: ...
+    @property
+    def grace_to_end_of_day(self) -> bool: ...
+    @property
+    def max_runtime(self) -> int | None: ...
+
+
+def schedule_of(row: ScheduleColumns) -> Schedule:
+    """The Schedule of a check, or of a row of its columns."""
+    return Schedule(row.kind, row.timeout, row.grace, row.schedule, row.tz,
+                    row.grace_to_end_of_day, row.max_runtime)
 
 
 def next_expected(schedule: Schedule, last_ping: datetime) -> datetime:

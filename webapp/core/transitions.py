@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from .schedules import Schedule, deadlines
+from .schedules import Schedule, deadlines, is_late
 
 KINDS = ("success", "fail", "start", "log")
 
@@ -153,6 +153,18 @@ def _outcome(schedule: Schedule, **fields) -> Outcome:
     next_ping, alert_after = deadlines_for(fields["status"], schedule, fields["last_ping"],
                                            fields["last_start"])
     return Outcome(next_ping=next_ping, alert_after=alert_after, **fields)
+
+
+def shown_status(status: str, schedule: Schedule, last_start: datetime | None,
+                 next_ping: datetime | None, now: datetime) -> str:
+    """The stored state, with 'started' and 'late' derived from it (they are
+    the clock passing a time, with no write to the row)."""
+    if (last_start is not None and status != "paused"
+            and now < last_start + timedelta(seconds=run_limit(schedule))):
+        return "started"
+    if is_late(status, next_ping, now):
+        return "late"
+    return status
 
 
 def down_reason(schedule: Schedule, last_start: datetime | None, now: datetime) -> str:

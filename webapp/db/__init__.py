@@ -8,10 +8,10 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 
-from .base import Base, db, migrate
+from .base import Base, Model, db, migrate, rows_changed
 from .sqlite import sqlite_pragmas
 
-__all__ = ["Base", "db", "init_app"]
+__all__ = ["Base", "Model", "db", "init_app", "rows_changed"]
 
 
 def init_app(app: Flask, migrations: Path) -> None:

@@ -1,5 +1,7 @@
 """The declarative base, and the extensions that hold the database: `db` and `migrate`."""
 
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
 import sqlalchemy as sa
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -7,6 +9,10 @@ from sqlalchemy.orm import DeclarativeBase
 
 
 class Base(DeclarativeBase):
+    # Every model maps one Table (none a join or a select), and the statements
+    # built on Model.__table__ use it as one.
+    __table__: ClassVar[sa.Table]
+
     # Named constraints, so Alembic can alter them later (SQLite batch mode too).
     metadata = sa.MetaData(
         naming_convention={
@@ -21,3 +27,16 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+
+# The models' base. db.Model is made at run time, from Base and Flask-SQLAlchemy's
+# mixins, which a type checker cannot follow; to it, models derive from Base,
+# whose columns, registry and metadata db.Model shares.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
+
+def rows_changed(result: sa.Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE run through the session touched."""
+    return cast(sa.CursorResult[Any], result).rowcount

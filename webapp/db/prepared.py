@@ -15,19 +15,24 @@ or rolls it back, together with any Core statement run beside it.
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar, cast, overload
 
 import sqlalchemy as sa
+from sqlalchemy.sql.compiler import SQLCompiler
+
+Row = tuple[Any, ...]  # a statement's rows come back as a NamedTuple class of the caller's
+RowT = TypeVar("RowT", bound=Row)
 
 
-class _Compiled:
+class _Compiled(Generic[RowT]):
     """One statement's SQL text and processors for one dialect."""
 
-    def __init__(self, stmt: sa.Executable, dialect: sa.Dialect,
-                 column_keys: Sequence[str] | None, returning: Sequence[sa.Column]):
-        compiled = stmt.compile(dialect=dialect, column_keys=column_keys)
+    def __init__(self, stmt: sa.ClauseElement, dialect: sa.Dialect,
+                 column_keys: Sequence[str] | None, returning: Sequence[sa.Column],
+                 row: type[RowT] | None):
+        # A DML or SELECT statement compiles to an SQLCompiler, whose binds we read.
+        compiled = cast(SQLCompiler, stmt.compile(dialect=dialect, column_keys=column_keys))
         if getattr(compiled, "escaped_bind_names", None):
             raise ValueError("parameter names must not need quoting: "
                              f"{sorted(compiled.escaped_bind_names)}")
@@ -42,12 +47,12 @@ class _Compiled:
                            for name, bind in compiled.binds.items()}
         # A positional paramstyle (SQLite's qmark) takes a tuple in this order;
         # a named one (psycopg's pyformat) takes a dict.
-        self.order = tuple(compiled.positiontup) if compiled.positional else None
+        self.order = tuple(compiled.positiontup or ()) if compiled.positional else None
         self.names = self.order or tuple(compiled.binds)
         self.dialect = dialect
         self.returning = returning
         self.results: list | None = None  # made from the first result's description
-        self.row = namedtuple("Row", [col.key for col in returning])
+        self.row = row
 
     def parameters(self, params: dict[str, Any]) -> tuple | dict:
         values = []
@@ -56,10 +61,12 @@ class _Compiled:
             process = self.processors[name]
             values.append(value if process is None or value is None else process(value))
         if self.order is None:
-            return dict(zip(self.names, values))
+            return dict(zip(self.names, values, strict=True))
         return tuple(values)
 
-    def make_row(self, raw: Sequence, description: Sequence) -> tuple:
+    def make_row(self, raw: Sequence, description: Sequence) -> RowT:
+        if self.row is None:
+            raise TypeError("this statement was prepared without a row type: it returns no rows")
         if self.results is None:
             # Some drivers' processors depend on the type the database
             # reported for the column (psycopg's numeric ones do).
@@ -70,36 +77,52 @@ class _Compiled:
         for i, process in self.results:
             if values[i] is not None:  # NULL stays None whatever the type
                 values[i] = process(values[i])
-        return self.row._make(values)
+        return self.row(*values)
 
 
-class Prepared:
+class Prepared(Generic[RowT]):
     """A Core statement to run many times with different parameters.
 
     `column_keys` names the columns an INSERT without .values() sets (every
-    call must pass them all); `returning` lists the columns of its RETURNING
-    clause (or the columns a SELECT gives), in order, so rows come back with
-    their Python types.
+    call must pass them all). A statement that gives rows (a SELECT, a
+    RETURNING clause) names its columns in `returning`, in order, and the
+    NamedTuple class `row` its rows come back as, with their Python types;
+    the two must name the same columns.
     """
 
-    def __init__(self, stmt: sa.Executable, *, column_keys: Sequence[str] | None = None,
-                 returning: Sequence[sa.Column] = ()):
+    @overload
+    def __init__(self: Prepared[Row], stmt: sa.ClauseElement, *,
+                 column_keys: Sequence[str] | None = None) -> None: ...
+
+    @overload
+    def __init__(self, stmt: sa.ClauseElement, *, column_keys: Sequence[str] | None = None,
+                 returning: Sequence[sa.Column], row: type[RowT]) -> None: ...
+
+    def __init__(self, stmt: sa.ClauseElement, *, column_keys: Sequence[str] | None = None,
+                 returning: Sequence[sa.Column] = (), row: type[RowT] | None = None):
+        keys = tuple(col.key for col in returning)
+        if row is not None and getattr(row, "_fields", None) != keys:
+            raise ValueError(f"{row.__name__} must be a NamedTuple of the columns {keys}")
         self.stmt = stmt
         self.column_keys = column_keys
         self.returning = tuple(returning)
-        self._compiled: dict[tuple, _Compiled] = {}
+        self.row = row
+        self._compiled: dict[tuple, _Compiled[RowT]] = {}
 
-    def _for(self, dialect: sa.Dialect) -> _Compiled:
+    def _for(self, dialect: sa.Dialect) -> _Compiled[RowT]:
         key = (type(dialect), dialect.paramstyle)
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._compiled[key] = _Compiled(self.stmt, dialect, self.column_keys,
-                                                       self.returning)
+                                                       self.returning, self.row)
         return compiled
 
-    def _run(self, conn: sa.Connection, params: dict[str, Any]):
+    def _run(self, conn: sa.Connection, params: dict[str, Any]) -> tuple[_Compiled[RowT], Any]:
         compiled = self._for(conn.dialect)
-        cursor = conn.connection.dbapi_connection.cursor()
+        dbapi_connection = conn.connection.dbapi_connection
+        if dbapi_connection is None:
+            raise sa.exc.ResourceClosedError("the connection is closed")
+        cursor = dbapi_connection.cursor()
         values = compiled.parameters(params)
         try:
             cursor.execute(compiled.sql, values)
@@ -121,7 +144,7 @@ class Prepared:
         finally:
             cursor.close()
 
-    def first(self, conn: sa.Connection, params: dict[str, Any]) -> tuple | None:
+    def first(self, conn: sa.Connection, params: dict[str, Any]) -> RowT | None:
         """Run it; its first row (of a SELECT or a RETURNING clause), typed, or None."""
         compiled, cursor = self._run(conn, params)
         try:
@@ -132,3 +155,9 @@ class Prepared:
         finally:
             cursor.close()
 
+    def one(self, conn: sa.Connection, params: dict[str, Any]) -> RowT:
+        """Run it; its one row (of an INSERT ... RETURNING, say), typed."""
+        row = self.first(conn, params)
+        if row is None:
+            raise sa.exc.NoResultFound("the statement returned no row")
+        return row

@@ -16,16 +16,12 @@ PostgreSQL needs none of this: concurrent pings wait on the check's row lock.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import threading
 from collections.abc import Iterator
 
 import sqlalchemy as sa
-
-try:
-    import fcntl
-except ImportError:  # not a POSIX system: SQLite's busy handler alone
-    fcntl = None
 
 # flock belongs to an open file, which a process's threads share: a thread lock
 # keeps them apart, then flock keeps processes apart.
@@ -36,7 +32,7 @@ _files: dict[str, tuple[int, int]] = {}  # lock path -> (pid that opened it, fd)
 def lock_path(engine: sa.Engine) -> str | None:
     """The lock file of a SQLite database file; None for other databases."""
     database = engine.url.database
-    if engine.dialect.name != "sqlite" or fcntl is None or not database or database == ":memory:":
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         return None
     return database + "-pinglock"
 

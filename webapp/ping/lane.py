@@ -60,7 +60,8 @@ class PingLane:
                 status, message, payload = self.run(found, PingRequest(environ))
                 extra = []
             else:
-                status, message, payload = 405, f"method {method} is not allowed: use GET, HEAD or POST", None
+                status, payload = 405, None
+                message = f"method {method} is not allowed: use GET, HEAD or POST"
                 extra = [("Allow", ", ".join(METHODS))]
             body, headers = found.answer(status, message, payload)
         return respond(start_response, status, body, headers + extra, head=method == "HEAD")

@@ -31,7 +31,7 @@ def error_body(status: int, message: str):
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
-        message = "not found" if e.code == 404 else e.description
+        message = "not found" if e.code == 404 else (e.description or e.name)
         return error_body(e.code or 500, message)
 
     @app.errorhandler(OperationalError)

@@ -27,8 +27,9 @@ class TimeoutConnection(Connection):
 
 
 def send(addresses: str, headers: dict[str, str], content: Content) -> None:
-    msg = Message(subject=content.subject, recipients=split_addresses(addresses),
-                  body=content.text, html=content.html)
+    recipients: list[str | tuple[str, str]] = list(split_addresses(addresses))
+    msg = Message(subject=content.subject, recipients=recipients, body=content.text,
+                  html=content.html)
     try:
         with TimeoutConnection(current_app.extensions["mail"]) as conn:
             conn.send(msg)

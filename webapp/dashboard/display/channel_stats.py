@@ -36,5 +36,6 @@ def failed_deliveries(channel_ids: list[int], limit: int = 5) -> dict[int, list[
         .where(ranked.c.rank <= limit).order_by(*newest_first)
         .options(so.joinedload(Notification.check))
     ):
+        assert n.channel_id is not None  # chosen by its channel_id
         found[n.channel_id].append(n)
     return found

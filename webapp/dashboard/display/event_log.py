@@ -34,7 +34,10 @@ class Event:
         # newest-first lists alerts above their flip above its ping.
         if self.note:
             return (self.created, 2, self.note.id)
-        return (self.created, 1 if self.flip else 0, self.flip.id if self.flip else self.ping.n)
+        if self.flip:
+            return (self.created, 1, self.flip.id)
+        assert self.ping is not None  # an event is a ping, a flip or a note
+        return (self.created, 0, self.ping.n)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,10 @@ class EventPage:
         return self.page < self.pages
 
 
+def count(where: sa.ColumnElement[bool]) -> int:
+    return db.session.execute(sa.select(sa.func.count()).where(where)).scalar_one()
+
+
 def event_page(check_id: int, page: int, per_page: int = PER_PAGE) -> EventPage:
     """Page `page` (from 1) of the merged log.
 
@@ -61,9 +68,9 @@ def event_page(check_id: int, page: int, per_page: int = PER_PAGE) -> EventPage:
     reads a bounded number of rows.
     """
     notes_where = sa.and_(Notification.check_id == check_id, TROUBLED)
-    n_pings = db.session.scalar(sa.select(sa.func.count()).where(Ping.check_id == check_id))
-    n_flips = db.session.scalar(sa.select(sa.func.count()).where(Flip.check_id == check_id))
-    n_notes = db.session.scalar(sa.select(sa.func.count()).where(notes_where))
+    n_pings = count(Ping.check_id == check_id)
+    n_flips = count(Flip.check_id == check_id)
+    n_notes = count(notes_where)
     total = n_pings + n_flips + n_notes
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
@@ -72,9 +79,11 @@ def event_page(check_id: int, page: int, per_page: int = PER_PAGE) -> EventPage:
                                .order_by(Ping.n.desc()).limit(upto))
     flips = db.session.scalars(sa.select(Flip).where(Flip.check_id == check_id)
                                .order_by(Flip.created.desc(), Flip.id.desc()).limit(upto))
-    notes = db.session.scalars(sa.select(Notification).where(notes_where)
-                               .order_by(Notification.created.desc(), Notification.id.desc())
-                               .limit(upto)) if n_notes else []
+    notes: list[Notification] = []
+    if n_notes:
+        notes = list(db.session.scalars(
+            sa.select(Notification).where(notes_where)
+            .order_by(Notification.created.desc(), Notification.id.desc()).limit(upto)))
     merged = ([Event(p.created, ping=p) for p in pings] + [Event(f.created, flip=f) for f in flips]
               + [Event(n.created, note=n) for n in notes])
     merged.sort(key=lambda e: e.sort_key, reverse=True)

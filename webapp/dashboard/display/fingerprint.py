@@ -10,27 +10,18 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from types import SimpleNamespace
 
 import sqlalchemy as sa
 
 from ...core.models import Check
+from ...core.schedules import schedule_of
+from ...core.transitions import shown_status
 from ...db import db
 from .event_log import delivery_state
-
 
 # Every column but the description: what the list and a check's status card
 # show, and what decides the state they derive.
 _COLUMNS = [c for c in Check.__table__.c if c.name != "desc"]
-
-
-class _Row(SimpleNamespace):
-    """A bare row that the model's own rules can read, so the fingerprint
-    follows every state the pages derive ("late", "started", any added later)
-    without loading ORM objects."""
-
-    schedule_spec = Check.schedule_spec
-    get_status = Check.get_status
 
 
 def fingerprint(user_id: int, timezone: str, now: datetime) -> str:
@@ -44,12 +35,15 @@ def check_fingerprint(check_id: int, timezone: str, now: datetime) -> str:
     return _fingerprint(Check.id == check_id, timezone, now, extra=delivery_state(check_id))
 
 
-def _fingerprint(where, timezone: str, now: datetime, extra: tuple = ()) -> str:
+def _fingerprint(where: sa.ColumnElement[bool], timezone: str, now: datetime,
+                 extra: tuple = ()) -> str:
     # The derived state goes into the hash beside the stored one: "late" is
-    # the clock passing next_ping, with no write to the row. The relative
-    # times ("3 minutes ago") are kept fresh by the browser and need not.
+    # the clock passing next_ping, with no write to the row; it is derived by
+    # the rule Check.get_status uses, from the bare row, without loading ORM
+    # objects. The relative times ("3 minutes ago") are kept fresh by the
+    # browser and need not be hashed.
     digest = hashlib.sha256(timezone.encode() + repr(extra).encode())
-    rows = db.session.execute(sa.select(*_COLUMNS).where(where).order_by(Check.id)).mappings()
-    for row in rows:
-        digest.update(repr((tuple(row.values()), _Row(**row).get_status(now))).encode())
+    for row in db.session.execute(sa.select(*_COLUMNS).where(where).order_by(Check.id)):
+        status = shown_status(row.status, schedule_of(row), row.last_start, row.next_ping, now)
+        digest.update(repr((tuple(row), status)).encode())
     return digest.hexdigest()[:20]

@@ -39,7 +39,8 @@ class SignupForm(FlaskForm):
 
 
 class PasswordChangeForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+    current = PasswordField("Current password",
+                            validators=[DataRequired("Enter your current password.")])
     new = PasswordField("New password", validators=[
         DataRequired("Choose a new password."),
         Length(min=MIN_PASSWORD, max=200, message=f"Use at least {MIN_PASSWORD} characters.")])

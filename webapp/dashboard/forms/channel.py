@@ -58,7 +58,8 @@ def parse_header_lines(text: str, saved: dict) -> dict:
         name, colon, value = line.partition(":")
         name, value = name.strip(), value.strip()
         if not colon or not HEADER_NAME_RE.match(name):
-            raise ValidationError(f"Line {n}: write a header as Name: value, e.g. Authorization: Bearer abc123.")
+            raise ValidationError(f"Line {n}: write a header as Name: value, "
+                                  "e.g. Authorization: Bearer abc123.")
         if name.lower() in (h.lower() for h in headers):
             raise ValidationError(f"Line {n}: the header {name} is given twice.")
         if value == MASK:
@@ -86,14 +87,16 @@ class ChannelForm(FlaskForm):
 
     def validate_kind(self, field):
         if field.data == "apprise" and "apprise" not in kinds_offered():
-            raise ValidationError("Apprise channels are disabled here (APPRISE_ENABLED=true enables them).")
+            raise ValidationError("Apprise channels are disabled here "
+                                  "(APPRISE_ENABLED=true enables them).")
         if field.data not in kinds_offered():
             raise ValidationError("Choose one of the kinds offered.")
 
     def validate_headers(self, field):
         parsed = parse_header_lines(field.data, self.saved_headers)
         if parsed and self.kind.data != "webhook":
-            raise ValidationError("Only webhooks send headers: clear this field, or choose Webhook.")
+            raise ValidationError("Only webhooks send headers: clear this field, "
+                                  "or choose Webhook.")
         self.parsed_headers = parsed
 
     def validate(self, extra_validators=None) -> bool:
@@ -108,11 +111,18 @@ class ChannelForm(FlaskForm):
                 if kind == "webhook":
                     value = {"url": value, "headers": self.parsed_headers}
                 try:
-                    self.channel_fields = parse_channel({"kind": kind, "name": self.name.data, "value": value})
+                    self.channel_fields = parse_channel(
+                        {"kind": kind, "name": self.name.data, "value": value})
                 except FieldError as e:
                     self.value.errors = [sentence(str(e))]
             self._errors = None
         return not any(f.errors for f in self)
+
+    def fields(self) -> dict:
+        """`parse_channel`'s fields, for a form that has validated."""
+        if self.channel_fields is None:
+            raise RuntimeError("the channel form has not validated")
+        return self.channel_fields
 
     def fill_from(self, channel) -> None:
         """Pre-fill with a channel (the edit page); header values stay hidden."""

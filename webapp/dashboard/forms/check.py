@@ -9,8 +9,18 @@ import math
 from datetime import time
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, FloatField, HiddenField, IntegerField, RadioField,
-                     SelectField, SelectMultipleField, StringField, TextAreaField, TimeField)
+from wtforms import (
+    BooleanField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -33,7 +43,8 @@ class CheckForm(FlaskForm):
     every_unit = SelectField("Interval unit", choices=UNIT_CHOICES, default="days")
     at = TimeField("At", default=None)
     deadline = RadioField("Alert if no ping", default="end_of_day", choices=[
-        SelectChoice("end_of_day", "by the end of that day"), SelectChoice("by", "by a chosen time")])
+        SelectChoice("end_of_day", "by the end of that day"),
+        SelectChoice("by", "by a chosen time")])
     deadline_at = TimeField("Deadline")
     cron = StringField("Cron expression", default="0 * * * *",
                        description="minute hour day-of-month month day-of-week")
@@ -50,16 +61,18 @@ class CheckForm(FlaskForm):
         SelectChoice("off", "No reminders"), SelectChoice("every", "Send reminders")])
     nag_every = IntegerField("Remind every", default=1)
     nag_unit = SelectField("Reminder unit", choices=UNIT_CHOICES, default="hours")
-    failure_threshold = IntegerField("Failures in a row before alerting", default=1,
-                                     description="1: the first failure alerts. A success starts the count again.")
+    failure_threshold = IntegerField(
+        "Failures in a row before alerting", default=1,
+        description="1: the first failure alerts. A success starts the count again.")
     value_min = FloatField("Lowest good value", validators=[Optional()])
     value_max = FloatField("Highest good value", validators=[Optional()])
     max_runtime = IntegerField("Longest run", validators=[Optional()])
     max_runtime_unit = SelectField("Run time unit", choices=UNIT_CHOICES, default="minutes")
     post_only = BooleanField("Only POST pings count",
                              description="GET and HEAD pings are logged as ignored.")
-    manual_resume = BooleanField("Stay paused until resumed by hand",
-                                 description="Pings to a paused check are logged as ignored instead of resuming it.")
+    manual_resume = BooleanField(
+        "Stay paused until resumed by hand",
+        description="Pings to a paused check are logged as ignored instead of resuming it.")
 
     # Which fields each kind of schedule uses; the others may hold anything
     # (the browser leaves them out, or keeps what was typed before a switch).
@@ -167,11 +180,13 @@ class CheckForm(FlaskForm):
         else:
             out["schedule"], out["tz"] = self.cron.data, self.tz.data
             out["grace"] = self.grace.data * UNITS[self.grace_unit.data]
-        out["nag_period"] = self.nag_every.data * UNITS[self.nag_unit.data] if self.nag.data == "every" else 0
+        reminding = self.nag.data == "every"
+        out["nag_period"] = self.nag_every.data * UNITS[self.nag_unit.data] if reminding else 0
         out["failure_threshold"] = self.failure_threshold.data
         out["value_min"], out["value_max"] = self.value_min.data, self.value_max.data
         runtime = self.max_runtime.data
-        out["max_runtime"] = runtime * UNITS[self.max_runtime_unit.data] if runtime is not None else None
+        out["max_runtime"] = (None if runtime is None
+                              else runtime * UNITS[self.max_runtime_unit.data])
         out["methods"] = "POST" if self.post_only.data else ""
         out["manual_resume"] = bool(self.manual_resume.data)
         return out
@@ -213,7 +228,7 @@ class CheckForm(FlaskForm):
             self.kind.data = "interval"
             return
         at = daily_time(check.schedule)
-        end = at and (at[0] * 3600 + at[1] * 60 + check.grace)
+        end = 0 if at is None else at[0] * 3600 + at[1] * 60 + check.grace
         if at and (check.grace_to_end_of_day or (end < 86400 and check.grace % 60 == 0)):
             self.kind.data = "daily"
             self.at.data = time(*at)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_htmx.responses import HTMXResponseClientRedirect
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.utils import login_url

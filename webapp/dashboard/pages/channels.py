@@ -58,7 +58,7 @@ def create():
     form = ChannelForm()
     if not form.validate_on_submit():
         return render_list(422, form=form)
-    channel = add_channel(current_user.id, form.channel_fields)
+    channel = add_channel(current_user.id, form.fields())
     flash(f"Channel “{channel.name}” added: every check alerts it. "
           "Send a test notification to see that it works.", "info")
     return redirect(url_for("channels.index", _anchor=f"channel-{channel.code}"))
@@ -79,7 +79,7 @@ def edit(code: str):
     else:
         form.kind.data = channel.kind  # whatever was posted: the kind is fixed once made
         if form.validate_on_submit():
-            update_channel(channel, form.channel_fields)
+            update_channel(channel, form.fields())
             flash(f"Channel “{channel.name}” saved.", "info")
             return redirect(url_for("channels.index", _anchor=f"channel-{channel.code}"))
     status = 422 if form.is_submitted() else 200

@@ -140,7 +140,8 @@ def detail(uuid: str):
         "checks/detail.html", **status_context(check), confirm=confirmations(check),
         alerts=alert_words(check, alert_targets(db.session.connection(), check.id, check.user_id)),
         forms=push_forms(check.uuid, check.slug, current_user.ping_key),
-        snippets=push_snippets(push_url(base_url(), check.uuid)), chart=value_chart(value_points(check.id)),
+        snippets=push_snippets(push_url(base_url(), check.uuid)),
+        chart=value_chart(value_points(check.id)),
     )
 
 

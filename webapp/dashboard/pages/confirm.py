@@ -25,4 +25,5 @@ def confirmed() -> bool:
 
 def confirm_page(confirm: Confirm, cancel_url: str):
     """The question as a page; its button posts back to the same URL, confirmed."""
-    return render_template("confirm.html", confirm=confirm, action=request.path, cancel_url=cancel_url)
+    return render_template("confirm.html", confirm=confirm, action=request.path,
+                           cancel_url=cancel_url)
