@@ -8,7 +8,7 @@ TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # The browser tests drive Debian's Chromium, never a browser Playwright downloads.
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install install-test chromium run test test-sqlite test-postgres bench
+.PHONY: install install-test install-lint chromium run test test-sqlite test-postgres lint bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -20,9 +20,15 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-lint: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[lint]'
+	touch $@
+
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
+
+install-lint: $(VENV)/.installed-lint
 
 # Installs Debian's chromium when it is missing (apt-get, as root or through sudo).
 # Outside CI a failed install only warns: the browser tests then skip and say why.
@@ -53,6 +59,15 @@ test-postgres: install-test chromium
 	else \
 		echo "PostgreSQL does not answer at $(TEST_POSTGRES_URL): skipping the PostgreSQL run"; \
 	fi
+
+# ruff and mypy with the settings in pyproject.toml; import-linter's contracts
+# (areas import downward, no cycles); and no module of the package over 400 lines.
+lint: install-lint
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
+	@big=$$(find webapp -name '*.py' -exec wc -l {} + | awk '$$2 != "total" && $$1 > 400'); \
+	if [ -n "$$big" ]; then echo "split these along a seam (over 400 lines):"; echo "$$big"; exit 1; fi
 
 bench: install-test
 	$(PY) bench/run.py

@@ -15,19 +15,20 @@ from pathlib import Path
 import redis
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
-
 from processes import ROOT, Children, bench_app, free_port, log, migrate, percentile, tail
+
 from tests.receivers import Mailbox
-from webapp.db import db
 from webapp.core.models import Check, Flip, User
 from webapp.core.pings import PingData, apply_ping
+from webapp.db import db
 
 GRACE = 1
 TIMEOUTS = range(3, 16)  # seconds; with the grace, deadlines 4..16 s after a ping
 PING_SPREAD = 2.0  # seconds over which the latency checks are pinged
 
 
-def wait_for_worker(redis_url: str, queue: str, proc: subprocess.Popen, timeout: float = 30) -> None:
+def wait_for_worker(redis_url: str, queue: str, proc: subprocess.Popen,
+                    timeout: float = 30) -> None:
     """Ready when RQ has registered it on our queue (the sweeper starts just before)."""
     conn = redis.Redis.from_url(redis_url)
     deadline = time.monotonic() + timeout
@@ -146,7 +147,8 @@ def forget_queue(redis_url: str, queue: str) -> None:
         q = Queue(queue, connection=conn)
         job_ids = set(q.get_job_ids())
         for registry in (q.started_job_registry, q.finished_job_registry, q.failed_job_registry,
-                         q.deferred_job_registry, q.scheduled_job_registry, q.canceled_job_registry):
+                         q.deferred_job_registry, q.scheduled_job_registry,
+                         q.canceled_job_registry):
             job_ids.update(registry.get_job_ids())
         keys = [key for job_id in job_ids for key in (f"rq:job:{job_id}", f"rq:results:{job_id}")]
         keys += conn.scan_iter(match=f"*{queue}*")

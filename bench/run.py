@@ -66,7 +66,8 @@ def throughput_targets(tp: dict) -> list[dict]:
     return [
         target("app throughput", f">= {TARGET_PINGS_PER_S} pings/s", rate >= TARGET_PINGS_PER_S,
                f"{rate:.0f} pings/s"),
-        target("app / baseline", f">= {TARGET_RATIO:.0%}", tp["ratio"] >= TARGET_RATIO, f"{tp['ratio']:.0%}"),
+        target("app / baseline", f">= {TARGET_RATIO:.0%}", tp["ratio"] >= TARGET_RATIO,
+               f"{tp['ratio']:.0%}"),
         target("every 200 stored", "0 lost", tp["lost"] == 0 and tp["consistent"],
                f"{tp['lost']} lost, {tp['stored']['rows']} rows for {tp['answered_200']} 200s",
                correctness=True),
@@ -76,7 +77,8 @@ def throughput_targets(tp: dict) -> list[dict]:
 def alert_targets(mail: dict) -> list[dict]:
     p99 = mail["p99_s"]
     return [
-        target("deadline-to-mail p99", f"< {TARGET_MAIL_P99} s", p99 is not None and p99 < TARGET_MAIL_P99,
+        target("deadline-to-mail p99", f"< {TARGET_MAIL_P99} s",
+               p99 is not None and p99 < TARGET_MAIL_P99,
                "no mail" if p99 is None else f"{p99:.3f} s"),
         target("one DOWN mail per check", f"{mail['checks']} mails, none early",
                mail["missing"] == mail["duplicates"] == mail["unexpected"] == mail["early"] == 0,
@@ -100,7 +102,7 @@ def throughput_report(result: dict) -> list[str]:
         f"Throughput ({machine['cores']} cores, {machine['web_workers']} gunicorn sync workers, "
         f"{load['connections']} connections, {load['rounds']} x {load['seconds']} s rounds, "
         f"load by {load['generator']})",
-        *["  " + "  ".join(c.rjust(w) for c, w in zip(r, width)) for r in rows],
+        *["  " + "  ".join(c.rjust(w) for c, w in zip(r, width, strict=True)) for r in rows],
         f"  app / baseline: {tp['ratio']:.0%}",
         f"  stored: {tp['answered_200']} answered 200; check n_pings {tp['stored']['n_pings']}, "
         f"pings rows {tp['stored']['rows']} (PING_RETENTION={PING_RETENTION}, nothing pruned); "
@@ -119,8 +121,10 @@ def alert_report(mail: dict) -> list[str]:
         f"Deadline to DOWN mail ({mail['checks']} checks, real worker, default SWEEP_INTERVAL)",
         f"  p50 {ms(mail['p50_s'])}   p99 {ms(mail['p99_s'])}   max {ms(mail['max_s'])}   "
         f"min {ms(mail['min_s'])}",
-        f"  of which deadline -> sweep flip: p50 {ms(mail['sweep_p50_s'])}, p99 {ms(mail['sweep_p99_s'])}; "
-        f"flip -> mail received: p50 {ms(mail['delivery_p50_s'])}, p99 {ms(mail['delivery_p99_s'])}",
+        f"  of which deadline -> sweep flip: p50 {ms(mail['sweep_p50_s'])}, "
+        f"p99 {ms(mail['sweep_p99_s'])}; "
+        f"flip -> mail received: p50 {ms(mail['delivery_p50_s'])}, "
+        f"p99 {ms(mail['delivery_p99_s'])}",
         f"  mails {mail['mails']}: {mail['down_mails']} checks, {mail['missing']} missing, "
         f"{mail['duplicates']} duplicates, {mail['early']} before the deadline",
         "  (for comparison, not measured here: issue #2 quotes Healthchecks' 2 s poll loop"
@@ -136,7 +140,8 @@ def report(result: dict) -> str:
     if "alert_latency" in result:
         lines += alert_report(result["alert_latency"])
     lines.append("Targets")
-    lines += [f"  [{'met' if t['met'] else 'MISSED'}] {t['target']}: {t['goal']} (measured {t['measured']})"
+    lines += [f"  [{'met' if t['met'] else 'MISSED'}] {t['target']}: {t['goal']} "
+              f"(measured {t['measured']})"
               for t in result["targets"]]
     return "\n".join(lines)
 
@@ -158,7 +163,8 @@ def main() -> int:
 
     result = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cores": os.cpu_count(), "web_workers": int(os.environ.get("WEB_CONCURRENCY") or 4)},
+        "machine": {"cores": os.cpu_count(),
+                    "web_workers": int(os.environ.get("WEB_CONCURRENCY") or 4)},
     }
     with contextlib.ExitStack() as stack:
         tmp = Path(tempfile.mkdtemp(prefix="hb-bench-"))
@@ -177,13 +183,15 @@ def main() -> int:
                 result["throughput"] = measure_throughput(tmp, redis_url, children, wrk, args)
             if args.only != "throughput":
                 log("Deadline-to-mail latency ...")
-                result["alert_latency"] = measure_alert_latency(tmp, redis_url, children, stack, args)
+                result["alert_latency"] = measure_alert_latency(tmp, redis_url, children, stack,
+                                                                args)
         except Exception:
             for log_file in sorted(tmp.glob("*.log")):
                 print(f"--- {log_file.name} (last lines)\n{tail(log_file)}", file=sys.stderr)
             raise
-    result["targets"] = ((throughput_targets(result["throughput"]) if "throughput" in result else [])
-                         + (alert_targets(result["alert_latency"]) if "alert_latency" in result else []))
+    result["targets"] = (
+        (throughput_targets(result["throughput"]) if "throughput" in result else [])
+        + (alert_targets(result["alert_latency"]) if "alert_latency" in result else []))
     log(report(result))
     out = BENCH / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)

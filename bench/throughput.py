@@ -15,13 +15,22 @@ import time
 import uuid as uuidlib
 from pathlib import Path
 
-import sqlalchemy as sa
-
 import baseline_app
-from processes import (BENCH, ROOT, Children, bench_app, log, migrate, percentile, start_gunicorn,
-                       wait_for_http)
-from webapp.db import db
+import sqlalchemy as sa
+from processes import (
+    BENCH,
+    ROOT,
+    Children,
+    bench_app,
+    log,
+    migrate,
+    percentile,
+    start_gunicorn,
+    wait_for_http,
+)
+
 from webapp.core.models import Check, Ping, User
+from webapp.db import db
 
 PUSH_QUERY = "?status=up&msg=bench&value=1"
 # Far above any run's ping count: nothing may be pruned, so stored == answered.
@@ -60,7 +69,8 @@ def seconds_of(text: str) -> float:
 def parse_wrk(output: str) -> dict:
     total, elapsed = re.search(r"(\d+) requests in ([\d.]+\w+),", output).groups()
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                       output)
     bad = int(non_2xx.group(1)) if non_2xx else 0
     return {
         "ok": int(total) - bad,
@@ -85,7 +95,8 @@ def drive_wrk(wrk: str, url: str, seconds: float, connections: int) -> dict:
     return parse_wrk(done.stdout)
 
 
-async def _python_clients(host: str, port: int, path: str, seconds: float, connections: int) -> dict:
+async def _python_clients(host: str, port: int, path: str, seconds: float,
+                          connections: int) -> dict:
     """Connection-per-request clients: gunicorn's sync workers close every
     connection anyway, so keep-alive would buy nothing."""
     request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
@@ -146,7 +157,8 @@ def drive(wrk: str | None, server: subprocess.Popen, port: int, path: str, secon
     # the machine's busy time that is neither server nor load generator: the
     # kernel's loopback networking (~10%) plus whatever else runs here.
     result["server_cpu_ms_per_ping"] = used["server"] / max(1, result["ok"]) * 1000
-    result["other_cpu_pct"] = max(0.0, used["busy"] - used["server"] - used["load"]) / used["total"] * 100
+    result["other_cpu_pct"] = (max(0.0, used["busy"] - used["server"] - used["load"])
+                               / used["total"] * 100)
     return result
 
 

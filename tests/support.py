@@ -3,6 +3,7 @@ name once a subfolder has a conftest too)."""
 
 from __future__ import annotations
 
+import contextlib
 import html as html_lib
 import re
 import socket
@@ -91,7 +92,8 @@ def field_error(html: str, field_id: str) -> str:
     """The message shown next to one field (and tied to it by aria-describedby)."""
     m = re.search(rf'<p class="error" id="{field_id}-error">([^<]+)</p>', html)
     assert m, f"no error shown for {field_id}"
-    assert re.search(rf'id="{field_id}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field_id}"', html)
+    assert re.search(rf'id="{field_id}"[^>]*aria-invalid="true"'
+                     rf'|aria-invalid="true"[^>]*id="{field_id}"', html)
     return html_lib.unescape(m.group(1))
 
 
@@ -108,10 +110,9 @@ def settle_deliveries(app, timeout: float = 20.0) -> None:
 
         def settled() -> bool:
             for notification_id in ids:
-                try:
+                # A failed try: RQ would retry it later; this loop retries at once.
+                with contextlib.suppress(Exception):
                     deliver(notification_id)
-                except Exception:
-                    pass  # a failed try: RQ would retry it later; this loop retries at once
             return not db.session.scalar(sa.select(sa.func.count()).where(
                 Notification.id.in_(ids), Notification.status == "pending"))
 

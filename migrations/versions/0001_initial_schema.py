@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-21 21:18:32.916663
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0001"
@@ -34,7 +33,8 @@ def upgrade():
     sa.Column('prefix', sa.String(length=12), nullable=False),
     sa.Column('key_hash', sa.String(length=64), nullable=False),
     sa.Column('created', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_keys_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_keys_user_id_users'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_keys')),
     sa.UniqueConstraint('key_hash', name=op.f('uq_api_keys_key_hash'))
     )
@@ -66,7 +66,8 @@ def upgrade():
     sa.Column('next_ping', sa.DateTime(), nullable=True),
     sa.Column('alert_after', sa.DateTime(), nullable=True),
     sa.Column('created', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_checks_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_checks_user_id_users'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_checks')),
     sa.UniqueConstraint('uuid', name=op.f('uq_checks_uuid'))
     )
@@ -83,7 +84,8 @@ def upgrade():
     sa.Column('new_status', sa.String(length=10), nullable=False),
     sa.Column('reason', sa.String(length=200), nullable=False),
     sa.Column('actor', sa.String(length=50), nullable=False),
-    sa.ForeignKeyConstraint(['check_id'], ['checks.id'], name=op.f('fk_flips_check_id_checks'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['check_id'], ['checks.id'], name=op.f('fk_flips_check_id_checks'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_flips'))
     )
     with op.batch_alter_table('flips', schema=None) as batch_op:
@@ -101,7 +103,8 @@ def upgrade():
     sa.Column('ua', sa.String(length=200), nullable=False),
     sa.Column('msg', sa.String(length=1000), nullable=True),
     sa.Column('value', sa.Double(), nullable=True),
-    sa.ForeignKeyConstraint(['check_id'], ['checks.id'], name=op.f('fk_pings_check_id_checks'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['check_id'], ['checks.id'], name=op.f('fk_pings_check_id_checks'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pings'))
     )
     with op.batch_alter_table('pings', schema=None) as batch_op:
@@ -121,8 +124,10 @@ def upgrade():
     sa.Column('lease_until', sa.DateTime(), nullable=True),
     sa.Column('job_id', sa.String(length=64), nullable=True),
     sa.Column('enqueued', sa.DateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['check_id'], ['checks.id'], name=op.f('fk_notifications_check_id_checks'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['flip_id'], ['flips.id'], name=op.f('fk_notifications_flip_id_flips'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['check_id'], ['checks.id'],
+                            name=op.f('fk_notifications_check_id_checks'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['flip_id'], ['flips.id'],
+                            name=op.f('fk_notifications_flip_id_flips'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
     )
     with op.batch_alter_table('notifications', schema=None) as batch_op:

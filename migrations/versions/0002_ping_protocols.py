@@ -7,9 +7,8 @@ Create Date: 2026-11-21 21:29:37.875159
 """
 import secrets
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0002'
@@ -30,7 +29,9 @@ def upgrade():
         batch_op.add_column(sa.Column('exitstatus', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('duration', sa.Double(), nullable=True))
         batch_op.add_column(sa.Column('body', sa.LargeBinary(), nullable=True))
-        batch_op.create_index('ix_pings_check_id_rid', ['check_id', 'rid'], unique=False, sqlite_where=sa.text('rid IS NOT NULL'), postgresql_where=sa.text('rid IS NOT NULL'))
+        batch_op.create_index('ix_pings_check_id_rid', ['check_id', 'rid'], unique=False,
+                              sqlite_where=sa.text('rid IS NOT NULL'),
+                              postgresql_where=sa.text('rid IS NOT NULL'))
 
     # Existing users get a ping key of their own before the column turns NOT NULL.
     with op.batch_alter_table('users', schema=None) as batch_op:
@@ -54,7 +55,8 @@ def downgrade():
         batch_op.drop_column('ping_key')
 
     with op.batch_alter_table('pings', schema=None) as batch_op:
-        batch_op.drop_index('ix_pings_check_id_rid', sqlite_where=sa.text('rid IS NOT NULL'), postgresql_where=sa.text('rid IS NOT NULL'))
+        batch_op.drop_index('ix_pings_check_id_rid', sqlite_where=sa.text('rid IS NOT NULL'),
+                            postgresql_where=sa.text('rid IS NOT NULL'))
         batch_op.drop_column('body')
         batch_op.drop_column('duration')
         batch_op.drop_column('exitstatus')

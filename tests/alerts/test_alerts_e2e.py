@@ -45,7 +45,8 @@ def test_it_mails_when_a_job_stops_reporting_and_when_it_comes_back(
     assert down["To"] == "alice@example.com"
     text = down.get_body(("plain",)).get_content()
     html = down.get_body(("html",)).get_content()
-    for needle in ("nightly-backup is DOWN", "backup-completed", "42.0", "every 2 seconds, grace 1 second",
+    for needle in ("nightly-backup is DOWN", "backup-completed", "42.0",
+                   "every 2 seconds, grace 1 second",
                    f"http://hb.test/checks/{uuid}", "prod db", "no ping within"):
         assert needle in text, needle
     assert "nightly-backup is DOWN" in html and f"http://hb.test/checks/{uuid}" in html
@@ -101,7 +102,8 @@ def test_concurrent_sweeps_flip_each_check_once_and_mail_once(app, live_server, 
         f"DOWN: job-{i}" for i in range(10))
     assert len(mails) == 10
     with app.app_context():
-        downs = db.session.scalar(sa.select(sa.func.count(Flip.id)).where(Flip.new_status == "down"))
+        downs = db.session.scalar(
+            sa.select(sa.func.count(Flip.id)).where(Flip.new_status == "down"))
         assert downs == 10
     assert sum(flipped) <= 10
 
@@ -110,7 +112,8 @@ def test_it_stores_all_of_300_concurrent_pings(app, live_server, user):
     uuid = create_check(live_server, user[1], timeout=3600)
 
     def ping(i):
-        return requests.get(f"{live_server}/api/push/{uuid}?msg=n{i}&value={i}", timeout=30).status_code
+        return requests.get(f"{live_server}/api/push/{uuid}?msg=n{i}&value={i}",
+                            timeout=30).status_code
 
     with ThreadPoolExecutor(max_workers=30) as pool:
         codes = list(pool.map(ping, range(300)))

@@ -71,7 +71,10 @@ def test_the_channels_field_takes_star_empty_ids_and_names(api):
     ops = add_channel(api, name="ops")
     hook = add_channel(api, kind="webhook", name="hook", value="https://example.com/h")
     uuid = api("post", "/checks/", json={"name": "c", "channels": ""}).get_json()["uuid"]
-    set_to = lambda spec: api("post", f"/checks/{uuid}", json={"channels": spec})
+
+    def set_to(spec):
+        return api("post", f"/checks/{uuid}", json={"channels": spec})
+
     assert set_to("").get_json()["channels"] == ""
     assert set_to("hook").get_json()["channels"] == hook["id"]
     assert set_to(f"{ops['id']}, hook").get_json()["channels"] == f"{ops['id']},{hook['id']}"

@@ -19,7 +19,8 @@ def test_it_creates_an_interval_check(api):
     body = create(api, tags="prod, db", desc="nightly", timeout=3600, grace=120)
     assert body["name"] == "backup" and body["slug"] == "backup"
     assert body["tags"] == "prod db"
-    assert (body["timeout"], body["grace"], body["status"], body["n_pings"]) == (3600, 120, "new", 0)
+    assert (body["timeout"], body["grace"], body["status"], body["n_pings"]) == (
+        3600, 120, "new", 0)
     assert "schedule" not in body
     uuid = body["uuid"]
     assert body["ping_url"] == f"http://hb.test/ping/{uuid}"
@@ -59,7 +60,10 @@ def test_it_filters_by_every_tag_given(api):
     create(api, name="a", tags="prod db")
     create(api, name="b", tags="prod web")
     create(api, name="c", tags="db")
-    names = lambda q: sorted(c["name"] for c in api("get", f"/checks/{q}").get_json()["checks"])
+
+    def names(q):
+        return sorted(c["name"] for c in api("get", f"/checks/{q}").get_json()["checks"])
+
     assert names("") == ["a", "b", "c"]
     assert names("?tag=prod") == ["a", "b"]
     assert names("?tag=prod&tag=db") == ["a"]

@@ -1,4 +1,5 @@
-"""The dashboard in a real browser: log in, create, copy, watch a ping arrive, filter, rotate, channels."""
+"""The dashboard in a real browser: log in, create, copy, watch a ping arrive, filter, rotate,
+channels."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def ping(live_server: str, uuid: str, query: str = "") -> int:
     return requests.get(f"{live_server}/api/push/{uuid}{query}", timeout=10).status_code
 
 
-def test_create_a_check_copy_its_url_and_see_a_ping_arrive_live(logged_in_page, live_server, artifacts):
+def test_create_a_check_copy_its_url_and_see_a_ping_arrive_live(logged_in_page, live_server,
+                                                                artifacts):
     page = logged_in_page
     expect(page.get_by_text("No checks yet — create one")).to_be_visible()
     page.get_by_role("link", name="New check").click()
@@ -54,11 +56,13 @@ def test_create_a_check_copy_its_url_and_see_a_ping_arrive_live(logged_in_page, 
     uuid = re.fullmatch(r"http://hb\.test/api/push/([0-9a-f-]{36})", push_url).group(1)
 
     page.get_by_role("button", name="Copy Push URL (Uptime Kuma, Tianji)").click()
-    expect(page.get_by_role("button", name="Copy Push URL (Uptime Kuma, Tianji)")).to_have_text("Copied")
+    expect(page.get_by_role("button", name="Copy Push URL (Uptime Kuma, Tianji)")).to_have_text(
+        "Copied")
     assert page.evaluate("navigator.clipboard.readText()") == push_url
 
     page.get_by_role("tab", name="Python").click()
-    expect(page.get_by_role("tabpanel", name="Python")).to_contain_text(f'requests.post("{push_url}"')
+    expect(page.get_by_role("tabpanel", name="Python")).to_contain_text(
+        f'requests.post("{push_url}"')
     expect(page.get_by_role("tabpanel", name="curl")).to_be_hidden()
 
     page.get_by_role("link", name="Checks", exact=True).first.click()
@@ -90,11 +94,13 @@ def test_create_a_check_copy_its_url_and_see_a_ping_arrive_live(logged_in_page, 
     page.screenshot(path=artifacts / "details.png", full_page=True)
 
 
-def test_filter_by_two_tags_and_keep_it_in_the_address(logged_in_page, live_server, artifacts, new_check):
+def test_filter_by_two_tags_and_keep_it_in_the_address(logged_in_page, live_server, artifacts,
+                                                        new_check):
     page = logged_in_page
     uuids = {}
     for name, tags in (("db-backup", "prod db"), ("web-frontend", "prod web"),
-                       ("staging-db", "staging db"), ("cert-renewal", "ops"), ("queue-worker", "prod")):
+                       ("staging-db", "staging db"), ("cert-renewal", "ops"),
+                       ("queue-worker", "prod")):
         uuids[name] = new_check(name=name, tags=tags, timeout=300)
     ping(live_server, uuids["web-frontend"], "?status=down&msg=HTTP+502")
     ping(live_server, uuids["db-backup"], "?msg=dump+ok")
@@ -152,7 +158,8 @@ def test_a_refused_form_says_why_next_to_the_field_and_keeps_the_input(logged_in
     cron.fill("0 9 * * 1-5")
     expect(page.locator("#cron-preview")).to_contain_text("At 09:00 on Monday through Friday")
     page.get_by_role("button", name="Create check").click()
-    expect(page.locator("#check-status .facts")).to_contain_text("at 09:00 on Monday through Friday, Europe/Berlin")
+    expect(page.locator("#check-status .facts")).to_contain_text(
+        "at 09:00 on Monday through Friday, Europe/Berlin")
 
 
 def test_rotate_the_token_after_confirming(logged_in_page, api, live_server, new_check):
@@ -212,11 +219,13 @@ def test_a_phone_sized_screen_gets_one_card_per_check(app, browser, live_server,
     context.close()
 
 
-def test_add_a_webhook_channel_and_send_it_a_test_notification(logged_in_page, receiver, artifacts, new_check):
+def test_add_a_webhook_channel_and_send_it_a_test_notification(logged_in_page, receiver, artifacts,
+                                                               new_check):
     page = logged_in_page
     uuid = new_check(name="nightly-backup")
     page.get_by_role("link", name="Settings", exact=True).click()
-    page.get_by_role("navigation", name="Settings pages").get_by_role("link", name="Channels").click()
+    page.get_by_role("navigation", name="Settings pages").get_by_role(
+        "link", name="Channels").click()
     expect(page.get_by_text("No channels yet.")).to_be_visible()
 
     headers = page.get_by_label("Custom headers")

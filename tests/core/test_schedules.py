@@ -28,7 +28,8 @@ def test_it_expects_an_interval_ping_timeout_seconds_later():
 
 def test_it_handles_second_sized_intervals():
     s = Schedule(kind="simple", timeout=2, grace=1)
-    assert deadlines(s, utc(2026, 1, 1, 0, 0, 0)) == (utc(2026, 1, 1, 0, 0, 2), utc(2026, 1, 1, 0, 0, 3))
+    assert deadlines(s, utc(2026, 1, 1, 0, 0, 0)) == (utc(2026, 1, 1, 0, 0, 2),
+                                                      utc(2026, 1, 1, 0, 0, 3))
 
 
 def test_it_expects_the_next_cron_firing_in_the_checks_zone():

@@ -44,7 +44,8 @@ def test_login_is_case_insensitive_on_the_email(web, user):
 def test_login_returns_to_the_page_asked_for_but_never_off_site(web, user):
     assert web.login(next_="/checks/x").headers["Location"] == "/checks/x"
     web.post("/logout")
-    for evil in ("//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"):
+    for evil in ("//evil.example/", "https://evil.example/", "/\\evil.example",
+                 "javascript:alert(1)"):
         assert web.login(next_=evil).headers["Location"] == "/", evil
         web.post("/logout")
 

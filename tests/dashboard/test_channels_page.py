@@ -33,7 +33,8 @@ def test_it_adds_an_email_channel_that_every_existing_check_alerts(logged_in, ap
     r = add(logged_in, name="ops", value="ops@example.com;  oncall@example.com")
     [channel] = stored(app)
     assert r.status_code == 302 and r.headers["Location"] == f"{PAGE}#channel-{channel.code}"
-    assert (channel.kind, channel.name, channel.value) == ("email", "ops", "ops@example.com, oncall@example.com")
+    assert (channel.kind, channel.name, channel.value) == (
+        "email", "ops", "ops@example.com, oncall@example.com")
     assert channel.check_codes == sorted([first, second])
     page = logged_in.get(PAGE).get_data(as_text=True)
     assert "ops@example.com, oncall@example.com" in page and "alerts 2 of 2 checks" in page
@@ -60,19 +61,22 @@ def test_an_unnamed_channel_is_named_after_where_it_sends(logged_in, app):
     ({"value": ""}, "value", "Enter one or more email addresses, comma-separated."),
     ({"value": "ops@example.com, nope"}, "value", "Not an email address: nope."),
     ({"kind": "webhook", "value": ""}, "value", "Enter the URL to POST to"),
-    ({"kind": "webhook", "value": "ftp://example.com/x"}, "value", "A webhook needs an http:// or https:// URL."),
+    ({"kind": "webhook", "value": "ftp://example.com/x"}, "value",
+     "A webhook needs an http:// or https:// URL."),
     ({"kind": "apprise", "value": "just-text"}, "value", "An Apprise URL looks like slack://"),
     ({"kind": "pigeon", "value": "x"}, "kind", "Choose one of the kinds offered."),
-    ({"name": "x" * 101, "value": "ops@example.com"}, "name", "Field cannot be longer than 100 characters."),
-    ({"kind": "webhook", "value": "https://example.com/h", "headers": "Authorization Bearer x"}, "headers",
-     "Line 1: write a header as Name: value"),
+    ({"name": "x" * 101, "value": "ops@example.com"}, "name",
+     "Field cannot be longer than 100 characters."),
+    ({"kind": "webhook", "value": "https://example.com/h", "headers": "Authorization Bearer x"},
+     "headers", "Line 1: write a header as Name: value"),
     ({"kind": "webhook", "value": "https://example.com/h", "headers": "X-A: 1\nx-a: 2"}, "headers",
      "Line 2: the header x-a is given twice."),
     ({"kind": "webhook", "value": "https://example.com/h", "headers": "X-A: ********"}, "headers",
      "Line 1: type the value of the header X-A."),
     ({"value": "ops@example.com", "headers": "X-A: 1"}, "headers", "Only webhooks send headers"),
 ])
-def test_it_says_what_is_wrong_next_to_the_field_and_keeps_the_input(logged_in, app, data, field_id, message):
+def test_it_says_what_is_wrong_next_to_the_field_and_keeps_the_input(logged_in, app, data, field_id,
+                                                                     message):
     r = add(logged_in, **{"name": "keep-me", **data})
     assert r.status_code == 422
     html = r.get_data(as_text=True)
@@ -93,7 +97,8 @@ def test_apprise_is_offered_only_when_enabled(logged_in, app):
     finally:
         app.config["APPRISE_ENABLED"] = True
     assert 'value="apprise"' not in html
-    assert r.status_code == 422 and "APPRISE_ENABLED=true" in field_error(r.get_data(as_text=True), "kind")
+    assert r.status_code == 422 and "APPRISE_ENABLED=true" in field_error(
+        r.get_data(as_text=True), "kind")
     assert stored(app) == []
 
 
@@ -117,7 +122,8 @@ def test_a_refused_edit_says_why_and_changes_nothing(logged_in, app):
     r = logged_in.post(f"{PAGE}{code}/edit", {"name": "team", "value": "not-an-address"},
                        token_from=f"{PAGE}{code}/edit")
     html = r.get_data(as_text=True)
-    assert r.status_code == 422 and field_error(html, "value") == "Not an email address: not-an-address."
+    assert r.status_code == 422 and field_error(html, "value") == (
+        "Not an email address: not-an-address.")
     assert 'value="team"' in html and 'value="not-an-address"' in html
     assert (stored(app)[0].name, stored(app)[0].value) == ("ops", "ops@example.com")
 
@@ -141,18 +147,22 @@ def test_another_users_channel_is_a_404_everywhere(app, logged_in, api):
                json={"kind": "email", "name": "bobs", "value": "bob@example.com"}).get_json()
     assert logged_in.get(f"{PAGE}{made['id']}/edit").status_code == 404
     for action in ("edit", "delete", "test"):
-        r = logged_in.post(f"{PAGE}{made['id']}/{action}", {"confirmed": "yes", "value": "x@example.com"},
+        r = logged_in.post(f"{PAGE}{made['id']}/{action}",
+                           {"confirmed": "yes", "value": "x@example.com"},
                            token_from=PAGE)
         assert r.status_code == 404, action
     assert "bobs" not in logged_in.get(PAGE).get_data(as_text=True)
     assert api("get", "/channels/", key=bobs_key).get_json()["channels"][0]["name"] == "bobs"
 
 
-def test_a_test_notification_reaches_a_webhook_and_says_so_beside_the_button(logged_in, app, receiver):
-    add(logged_in, kind="webhook", name="hook", value=f"{receiver.url}/hook", headers="X-Token: abc")
+def test_a_test_notification_reaches_a_webhook_and_says_so_beside_the_button(logged_in, app,
+                                                                             receiver):
+    add(logged_in, kind="webhook", name="hook", value=f"{receiver.url}/hook",
+        headers="X-Token: abc")
     code = stored(app)[0].code
     token = logged_in.csrf(PAGE)
-    r = logged_in.client.post(f"{PAGE}{code}/test", headers={"HX-Request": "true", "X-CSRFToken": token})
+    r = logged_in.client.post(f"{PAGE}{code}/test",
+                              headers={"HX-Request": "true", "X-CSRFToken": token})
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "<html" not in html and "Sent." in html
     [request] = receiver.requests
@@ -172,7 +182,8 @@ def test_a_failed_test_notification_shows_the_error(logged_in, app, receiver):
     add(logged_in, kind="webhook", name="hook", value=f"{receiver.url}/hook")
     code = stored(app)[0].code
     token = logged_in.csrf(PAGE)
-    r = logged_in.client.post(f"{PAGE}{code}/test", headers={"HX-Request": "true", "X-CSRFToken": token})
+    r = logged_in.client.post(f"{PAGE}{code}/test",
+                              headers={"HX-Request": "true", "X-CSRFToken": token})
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "Not sent:" in html and "the webhook answered HTTP 500" in html
 
@@ -187,7 +198,8 @@ def test_a_test_notification_to_an_email_channel_arrives(logged_in, app, mailbox
     assert sorted(message.envelope_to) == ["oncall@example.com", "ops@example.com"]
 
 
-def test_failed_deliveries_are_listed_under_their_channel(logged_in, api, app, client, receiver, new_check):
+def test_failed_deliveries_are_listed_under_their_channel(logged_in, api, app, client, receiver,
+                                                          new_check):
     receiver.status = 503
     add(logged_in, kind="webhook", name="hook", value=f"{receiver.url}/hook")
     add(logged_in, name="ops", value="ops@example.com")
@@ -197,9 +209,11 @@ def test_failed_deliveries_are_listed_under_their_channel(logged_in, api, app, c
     html = logged_in.get(PAGE).get_data(as_text=True)
     hook, ops = stored(app)
     hook_card = html[html.index(f'id="channel-{hook.code}"'):html.index(f'id="channel-{ops.code}"')]
-    assert "Recent failed deliveries" in hook_card and f'href="/checks/{uuid}">nightly-backup</a>' in hook_card
+    assert "Recent failed deliveries" in hook_card and (
+        f'href="/checks/{uuid}">nightly-backup</a>' in hook_card)
     assert "the webhook answered HTTP 503" in hook_card and f"({MAX_ATTEMPTS} tries)" in hook_card
-    assert "Recent failed deliveries" not in html[html.index(f'id="channel-{ops.code}"'):]  # its mail went out
+    # its mail went out
+    assert "Recent failed deliveries" not in html[html.index(f'id="channel-{ops.code}"'):]
 
 
 def test_the_settings_pages_link_to_each_other(logged_in):
@@ -209,4 +223,5 @@ def test_the_settings_pages_link_to_each_other(logged_in):
 
 def test_a_user_without_channels_is_told_where_alerts_go(logged_in):
     html = logged_in.get(PAGE).get_data(as_text=True)
-    assert "No channels yet." in html and "alerts go by email to your own address, alice@example.com" in html
+    assert "No channels yet." in html and (
+        "alerts go by email to your own address, alice@example.com" in html)

@@ -33,11 +33,12 @@ def test_a_new_check_form_ticks_every_channel(logged_in, api):
     for code in (ops, hook):
         assert re.search(rf'value="{code}" id="channel-{code}" checked', html)
     assert f'value="{ops},{hook}"' in html
-    for label in ("Remind every", "Reminder unit", "Failures in a row before alerting", "Lowest good value",
-                  "Highest good value", "Longest run", "Run time unit"):
+    for label in ("Remind every", "Reminder unit", "Failures in a row before alerting",
+                  "Lowest good value", "Highest good value", "Longest run", "Run time unit"):
         assert re.search(rf'<label for="[a-z_]+">{label}</label>', html), label
     for label in ("Only POST pings count", "Stay paused until resumed by hand"):
-        assert re.search(rf'<label class="checkbox" for="[a-z_]+"><input[^>]*> {label}</label>', html), label
+        assert re.search(rf'<label class="checkbox" for="[a-z_]+"><input[^>]*> {label}</label>',
+                         html), label
 
 
 def test_without_channels_the_form_says_alerts_go_to_ones_own_address(logged_in):
@@ -70,12 +71,15 @@ def test_it_saves_every_alert_setting(logged_in, api, app):
                   'id="value_min"[^>]*value="-1.5"', 'id="max_runtime"[^>]*value="45"',
                   'checked id="post_only"', 'checked id="manual_resume"'):
         assert re.search(value, edit), value
-    r = logged_in.post(f"/checks/{uuid}/edit", alerts_form([ops, hook]), token_from=f"/checks/{uuid}/edit")
+    r = logged_in.post(f"/checks/{uuid}/edit", alerts_form([ops, hook]),
+                       token_from=f"/checks/{uuid}/edit")
     assert r.status_code == 302
     check = api("get", f"/checks/{uuid}").get_json()
-    assert (check["channels"], check["max_runtime"], check["methods"], check["manual_resume"]) == ("", None, "", False)
+    assert (check["channels"], check["max_runtime"], check["methods"], check["manual_resume"]) == (
+        "", None, "", False)
     stored = load_check(app, uuid)
-    assert (stored.nag_period, stored.failure_threshold, stored.value_min, stored.value_max) == (0, 1, None, None)
+    assert (stored.nag_period, stored.failure_threshold, stored.value_min, stored.value_max) == (
+        0, 1, None, None)
 
 
 def test_a_channel_added_after_the_form_was_drawn_keeps_its_place(logged_in, api, new_check):
@@ -91,23 +95,27 @@ def test_a_channel_added_after_the_form_was_drawn_keeps_its_place(logged_in, api
 def test_a_form_without_the_alerts_section_leaves_channels_alone(logged_in, api, new_check):
     ops = channel(api, "ops")
     uuid = new_check(name="backup")
-    r = logged_in.post(f"/checks/{uuid}/edit", {**NAME_ONLY, "name": "backup"}, token_from=f"/checks/{uuid}/edit")
+    r = logged_in.post(f"/checks/{uuid}/edit", {**NAME_ONLY, "name": "backup"},
+                       token_from=f"/checks/{uuid}/edit")
     assert r.status_code == 302 and api("get", f"/checks/{uuid}").get_json()["channels"] == ops
 
 
 @pytest.mark.parametrize("changes, field_id, message", [
-    ({"value_min": "10", "value_max": "5"}, "value_max", "Must not be below the lowest good value (10)."),
+    ({"value_min": "10", "value_max": "5"}, "value_max",
+     "Must not be below the lowest good value (10)."),
     ({"value_min": "nan"}, "value_min", "Give a finite number, or leave it empty."),
     ({"value_max": "lots"}, "value_max", "Not a valid float value."),
     ({"failure_threshold": "0"}, "failure_threshold", "Give a whole number from 1 to 1000."),
     ({"failure_threshold": ""}, "failure_threshold", "Give a whole number from 1 to 1000."),
-    ({"nag": "every", "nag_every": "0"}, "nag_every", "The reminder period must be between 1 second and 365 days."),
+    ({"nag": "every", "nag_every": "0"}, "nag_every",
+     "The reminder period must be between 1 second and 365 days."),
     ({"nag": "every", "nag_every": ""}, "nag_every", "Not a valid integer value."),
     ({"max_runtime": "400", "max_runtime_unit": "days"}, "max_runtime",
      "The longest run must be between 1 second and 365 days."),
 ])
 def test_bad_alert_settings_are_shown_next_to_the_field(logged_in, app, changes, field_id, message):
-    r = logged_in.post("/checks/new", alerts_form([], tags="keep-me", **changes), token_from="/checks/new")
+    r = logged_in.post("/checks/new", alerts_form([], tags="keep-me", **changes),
+                       token_from="/checks/new")
     assert r.status_code == 422
     html = r.get_data(as_text=True)
     assert field_error(html, field_id).startswith(message)
@@ -117,7 +125,8 @@ def test_bad_alert_settings_are_shown_next_to_the_field(logged_in, app, changes,
 
 
 def test_reminder_fields_are_ignored_while_reminders_are_off(logged_in, app):
-    r = logged_in.post("/checks/new", alerts_form([], nag="off", nag_every="0"), token_from="/checks/new")
+    r = logged_in.post("/checks/new", alerts_form([], nag="off", nag_every="0"),
+                       token_from="/checks/new")
     assert r.status_code == 302
     assert load_check(app, r.headers["Location"].rsplit("/", 1)[1]).nag_period == 0
 
@@ -129,7 +138,8 @@ def test_the_check_page_says_how_it_alerts(logged_in, api, new_check):
                                          "value_max": 90, "methods": "POST", "manual_resume": True})
     html = html_lib.unescape(logged_in.get(f"/checks/{uuid}").get_data(as_text=True))
     card = html[html.index('id="alerts"'):html.index("</section>", html.index('id="alerts"'))]
-    for words in ("<dt>Alerts go to</dt><dd>ops (email)</dd>", "<dt>Reminders</dt><dd>every hour while down</dd>",
+    for words in ("<dt>Alerts go to</dt><dd>ops (email)</dd>",
+                  "<dt>Reminders</dt><dd>every hour while down</dd>",
                   "<dt>Failures</dt><dd>3 in a row alert</dd>",
                   "<dt>Values</dt><dd>a value below 1 or above 90 counts as a failure</dd>",
                   "<dt>Runs</dt><dd>a started run may take 1 hour (the grace time)</dd>",
@@ -145,7 +155,8 @@ def test_without_channels_the_check_page_names_ones_own_address(logged_in, new_c
     uuid = new_check(name="backup")
     html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
     assert "<dd>email to alice@example.com (you have no channels)</dd>" in html
-    assert "<dt>Reminders</dt><dd>off</dd>" in html and "<dt>Failures</dt><dd>the first one alerts</dd>" in html
+    assert "<dt>Reminders</dt><dd>off</dd>" in html and (
+        "<dt>Failures</dt><dd>the first one alerts</dd>" in html)
 
 
 def test_the_check_page_shows_the_last_run_time(logged_in, new_check):
@@ -166,7 +177,8 @@ def test_the_pause_control_is_where_the_alert_email_points(logged_in, api, new_c
     assert re.search(rf'<form method="post" id="pause" action="/checks/{uuid}/resume">', html)
 
 
-def test_failed_and_retried_alerts_appear_in_the_event_log(logged_in, api, app, client, receiver, new_check):
+def test_failed_and_retried_alerts_appear_in_the_event_log(logged_in, api, app, client, receiver,
+                                                           new_check):
     receiver.status = 500
     channel(api, "hook", kind="webhook", value=f"{receiver.url}/hook")
     uuid = new_check(name="backup")
@@ -178,7 +190,8 @@ def test_failed_and_retried_alerts_appear_in_the_event_log(logged_in, api, app, 
     html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
     log = html[html.index('id="event-log"'):]
     row = log[log.index('<tr class="event-alert">'):]
-    assert "alert failed" in row and f"DOWN alert to webhook <span class=\"mono small\">{receiver.url}/hook</span>" in row
+    assert "alert failed" in row and (
+        f"DOWN alert to webhook <span class=\"mono small\">{receiver.url}/hook</span>" in row)
     assert "the webhook answered HTTP 500" in row and f"{MAX_ATTEMPTS} tries" in row
     # Listed above the flip that caused it; the live refresh notices it,
     # though the check itself did not change.
@@ -190,10 +203,12 @@ def test_failed_and_retried_alerts_appear_in_the_event_log(logged_in, api, app, 
         check_id = db.session.scalar(sa.select(Check.id).where(Check.uuid == uuid))
         now = utcnow()
         for attempts, error in ((2, "SMTP: timed out"), (1, "SMTP: first try")):
-            db.session.add(Notification(check_id=check_id, event="up", kind="email", target="ops@example.com",
+            db.session.add(Notification(check_id=check_id, event="up", kind="email",
+                                        target="ops@example.com",
                                         status="pending", attempts=attempts, error=error,
                                         created=now + timedelta(seconds=attempts)))
         db.session.commit()
     html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
-    assert "alert retrying" in html and "SMTP: timed out" in html and "2 tries, still retrying" in html
+    assert "alert retrying" in html and "SMTP: timed out" in html and (
+        "2 tries, still retrying" in html)
     assert "SMTP: first try" not in html

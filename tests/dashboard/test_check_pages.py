@@ -54,7 +54,8 @@ def test_it_creates_an_interval_check_with_tags_and_description(logged_in, app):
     create(logged_in, tags="prod, db", desc="Dumps the database", every="5", every_unit="minutes",
            grace="90", grace_unit="seconds")
     check = the_check(app)
-    assert (check.tags, check.desc, check.timeout, check.grace) == ("prod db", "Dumps the database", 300, 90)
+    assert (check.tags, check.desc, check.timeout, check.grace) == (
+        "prod db", "Dumps the database", 300, 90)
 
 
 def test_daily_at_a_time_alerts_at_the_end_of_that_day(logged_in, app):
@@ -65,22 +66,26 @@ def test_daily_at_a_time_alerts_at_the_end_of_that_day(logged_in, app):
 
 
 def test_daily_at_a_time_with_a_chosen_deadline(logged_in, app):
-    create(logged_in, kind="daily", at="16:05", deadline="by", deadline_at="18:00", tz="Europe/Berlin")
+    create(logged_in, kind="daily", at="16:05", deadline="by", deadline_at="18:00",
+           tz="Europe/Berlin")
     check = the_check(app)
     assert (check.schedule, check.grace, check.grace_to_end_of_day) == ("5 16 * * *", 6900, False)
 
 
 def test_a_cron_schedule_in_a_timezone(logged_in, app):
-    create(logged_in, kind="cron", cron="  0   9 * * 1-5 ", tz="Europe/Berlin", grace="2", grace_unit="hours")
+    create(logged_in, kind="cron", cron="  0   9 * * 1-5 ", tz="Europe/Berlin", grace="2",
+           grace_unit="hours")
     check = the_check(app)
-    assert (check.kind, check.schedule, check.tz, check.grace) == ("cron", "0 9 * * 1-5", "Europe/Berlin", 7200)
+    assert (check.kind, check.schedule, check.tz, check.grace) == (
+        "cron", "0 9 * * 1-5", "Europe/Berlin", 7200)
 
 
 @pytest.mark.parametrize("changes, field_id, message", [
     ({"name": ""}, "name", "Give the check a name."),
     ({"name": "x" * 101}, "name", "Field cannot be longer than 100 characters."),
     ({"every": "0"}, "every", "The interval must be between 1 second and 365 days."),
-    ({"every": "400", "every_unit": "days"}, "every", "The interval must be between 1 second and 365 days."),
+    ({"every": "400", "every_unit": "days"}, "every",
+     "The interval must be between 1 second and 365 days."),
     ({"every": "soon"}, "every", "Not a valid integer value."),
     ({"every": ""}, "every", "Not a valid integer value."),
     ({"grace": "1.5"}, "grace", "Not a valid integer value."),
@@ -96,7 +101,8 @@ def test_a_cron_schedule_in_a_timezone(logged_in, app):
     ({"kind": "cron", "cron": "* * *"}, "cron", "Invalid cron expression"),
     ({"kind": "cron", "tz": "Mars/Olympus"}, "tz", "Unknown timezone 'Mars/Olympus'"),
 ])
-def test_it_shows_what_is_wrong_next_to_the_field_and_keeps_the_input(logged_in, app, changes, field_id, message):
+def test_it_shows_what_is_wrong_next_to_the_field_and_keeps_the_input(logged_in, app, changes,
+                                                                      field_id, message):
     r = create(logged_in, tags="keep-me", **changes)
     assert r.status_code == 422
     html = r.get_data(as_text=True)
@@ -161,8 +167,10 @@ def test_the_details_page_shows_push_urls_and_snippets(logged_in, api, new_check
     assert 'data-copy="url-push"' in html
     # The other forms this server answers, each with its own copy box.
     assert f'<code id="url-ping" class="copy-text">http://hb.test/ping/{uuid}</code>' in html
-    assert re.search(r'<code id="url-ping-slug" class="copy-text">http://hb\.test/ping/[\w-]{22}/backup</code>', html)
-    assert '<code id="url-legacy" class="copy-text">http://hb.test/api/pings/?service=backup</code>' in html
+    assert re.search(r'<code id="url-ping-slug" class="copy-text">'
+                     r'http://hb\.test/ping/[\w-]{22}/backup</code>', html)
+    assert ('<code id="url-legacy" class="copy-text">'
+            'http://hb.test/api/pings/?service=backup</code>' in html)
 
     for snippet in (f"curl -fsS -m 10 --retry 5 -o /dev/null &#34;{url}&#34;",
                     f"requests.post(&#34;{url}&#34;",
@@ -177,7 +185,8 @@ def test_every_push_url_shown_answers(logged_in, api, user, new_check):
 
     uuid = new_check(name="backup")
     html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
-    urls = dict(re.findall(r'<code id="url-([\w-]+)" class="copy-text">http://hb\.test([^<]+)</code>', html))
+    urls = dict(re.findall(r'<code id="url-([\w-]+)" class="copy-text">'
+                           r'http://hb\.test([^<]+)</code>', html))
     assert set(urls) == {"push", "push-fail", "ping", "ping-slug", "legacy"}
     auth = {"Authorization": "Basic " + base64.b64encode(f"x:{user[1]}".encode()).decode()}
     for key, path in urls.items():
@@ -187,21 +196,25 @@ def test_every_push_url_shown_answers(logged_in, api, user, new_check):
     assert api("get", f"/checks/{uuid}").get_json()["n_pings"] == 5
 
 
-def test_the_event_log_lists_pings_and_changes_newest_first_a_page_at_a_time(logged_in, api, new_check):
+def test_the_event_log_lists_pings_and_changes_newest_first_a_page_at_a_time(logged_in, api,
+                                                                             new_check):
     uuid = new_check(name="backup")
     for n in range(1, 31):
-        logged_in.get(f"/api/push/{uuid}?msg=run-{n}&value={n}", headers={"User-Agent": "cron-agent/1.0"})
+        logged_in.get(f"/api/push/{uuid}?msg=run-{n}&value={n}",
+                      headers={"User-Agent": "cron-agent/1.0"})
     html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
     log = html[html.index('id="event-log"'):]
     assert log.index("run-30") < log.index("run-29") and "run-6<" in log and "run-5<" not in log
     assert "cron-agent/1.0" in log and "Page 1 of 2 · 31 events" in log
     older = logged_in.htmx(f"/checks/{uuid}/events?page=2").get_data(as_text=True)
-    assert older.startswith('\n<div id="event-log"') or older.lstrip().startswith('<div id="event-log"')
+    assert (older.startswith('\n<div id="event-log"')
+            or older.lstrip().startswith('<div id="event-log"'))
     assert "run-5<" in older and "run-1<" in older and "run-6<" not in older
     # The first ping changed the state: logged, and listed above the ping that caused it.
     assert older.index("status-new") < older.index("run-1<")
     # Without htmx the pager link goes to the page itself.
-    assert logged_in.get(f"/checks/{uuid}/events?page=2").headers["Location"].endswith("page=2#events")
+    assert logged_in.get(f"/checks/{uuid}/events?page=2").headers["Location"].endswith(
+        "page=2#events")
     assert logged_in.get(f"/checks/{uuid}?page=99").status_code == 200  # clamped to the last page
     assert logged_in.get(f"/checks/{uuid}?page=x").status_code == 200
     # Healthchecks-style pings: exit status, run time and body are shown too.
@@ -212,7 +225,8 @@ def test_the_event_log_lists_pings_and_changes_newest_first_a_page_at_a_time(log
     assert re.search(r"took \d+\.\d s", newest) and "disk full" in newest
 
 
-def test_the_status_card_refreshes_itself_and_answers_204_while_nothing_changed(logged_in, api, new_check):
+def test_the_status_card_refreshes_itself_and_answers_204_while_nothing_changed(logged_in, api,
+                                                                                new_check):
     uuid = new_check(name="backup")
     html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
     live = re.search(r'id="check-status"[^>]*hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
@@ -237,7 +251,8 @@ def test_values_are_drawn_as_a_chart(logged_in, api, new_check):
         logged_in.get(f"/api/push/{uuid}?value={value}")
     html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
     assert '<polyline class="line"' in html and html.count('<circle class="dot"') == 3
-    assert ">5</text>" in html and ">1</text>" in html  # the axis runs from the lowest to the highest
+    # the axis runs from the lowest to the highest
+    assert ">5</text>" in html and ">1</text>" in html
 
 
 def test_pause_and_resume_log_who_did_it(logged_in, api, app, new_check):
@@ -267,7 +282,8 @@ def test_rotating_the_token_asks_first_then_retires_the_old_urls(logged_in, api,
     assert new != old
     assert logged_in.get(f"/api/push/{old}").status_code == 404
     assert logged_in.get(f"/api/push/{new}").status_code == 200
-    assert logged_in.client.post(f"/checks/{new}/rotate", data={"confirmed": "yes"}).status_code == 400
+    assert logged_in.client.post(f"/checks/{new}/rotate",
+                                 data={"confirmed": "yes"}).status_code == 400
 
 
 def test_deleting_asks_first_then_removes_the_check_and_its_history(logged_in, api, app, new_check):
@@ -277,12 +293,14 @@ def test_deleting_asks_first_then_removes_the_check_and_its_history(logged_in, a
     assert "cannot be undone" in r.get_data(as_text=True) and the_check(app, "backup") is not None
     r = logged_in.post(f"/checks/{uuid}/delete", {"confirmed": "yes"}, token_from=f"/checks/{uuid}")
     assert r.headers["Location"] == "/"
-    assert the_check(app, "backup") is None and read(app, sa.select(sa.func.count(Flip.id))) == [(0,)]
+    assert the_check(app, "backup") is None and (
+        read(app, sa.select(sa.func.count(Flip.id))) == [(0,)])
     assert logged_in.get(f"/checks/{uuid}").status_code == 404
 
 
 def test_the_cron_preview_explains_an_expression(logged_in):
-    html = logged_in.htmx("/checks/cron-preview?cron=5+16+*+*+*&tz=Asia/Shanghai").get_data(as_text=True)
+    html = logged_in.htmx("/checks/cron-preview?cron=5+16+*+*+*&tz=Asia/Shanghai").get_data(
+        as_text=True)
     assert "At 16:05 every day" in html and "next at" in html and "CST" in html
     html = logged_in.htmx("/checks/cron-preview?cron=99+*+*+*+*&tz=UTC").get_data(as_text=True)
     assert "invalid cron expression" in html

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from webapp.core.models import Check, Flip
+from webapp.core.models import Check
 from webapp.dashboard.display.chart import value_chart
 from webapp.dashboard.display.list_filter import ListFilter, sort_checks
 from webapp.dashboard.display.schedule_words import daily_time, grace_words, schedule_words
@@ -96,7 +96,8 @@ def test_down_sorts_first_then_by_name():
     def c(name, status):
         return SimpleNamespace(name=name, id=hash(name), last_ping=None,
                                get_status=lambda now, s=status: s)
-    rows = [c("b", "up"), c("a", "new"), c("z", "down"), c("m", "late"), c("x", "started"), c("y", "odd")]
+    rows = [c("b", "up"), c("a", "new"), c("z", "down"), c("m", "late"), c("x", "started"),
+            c("y", "odd")]
     assert [r.name for r in sort_checks(rows, "state", NOW)] == ["z", "m", "x", "b", "a", "y"]
 
 

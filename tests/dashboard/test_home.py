@@ -26,7 +26,8 @@ def live_fp(html: str) -> str:
 
 
 def live_url(html: str) -> str:
-    return re.search(r'<section id="checks"[^>]*hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
+    return re.search(r'<section id="checks"[^>]*hx-get="([^"]+)"', html).group(1).replace(
+        "&amp;", "&")
 
 
 @pytest.mark.parametrize("path", [
@@ -63,7 +64,8 @@ def test_it_lists_down_checks_first_with_icon_and_word(logged_in, api, new_check
     html = logged_in.get("/").get_data(as_text=True)
     assert row_order(html) == ["zzz-broken", "aaa-fine", "mmm-new"]
     for word in ("down", "up", "new"):
-        assert re.search(rf'status-{word}"><svg class="icon"[^>]*>.*?</svg><span class="status-word">{word}</span>',
+        assert re.search(rf'status-{word}"><svg class="icon"[^>]*>.*?</svg>'
+                         rf'<span class="status-word">{word}</span>',
                          html, re.S)
     assert "every day" in html and "grace 1 hour" in html and "every 5 minutes" in html
     assert "disk-full" in html
@@ -79,7 +81,7 @@ def set_column(app, uuid, **values):
 
 
 def test_it_sorts_by_name_and_by_last_ping(logged_in, app, new_check):
-    b, a, c = new_check(name="b"), new_check(name="a"), new_check(name="c")
+    b, _, c = new_check(name="b"), new_check(name="a"), new_check(name="c")
     now = utcnow()
     set_column(app, b, last_ping=now - timedelta(minutes=1))
     set_column(app, c, last_ping=now - timedelta(minutes=30))
@@ -103,7 +105,8 @@ def test_tags_narrow_the_list_to_checks_carrying_all_of_them(logged_in, new_chec
     new_check(name="web", tags="prod web")
     new_check(name="staging-db", tags="staging db")
     assert row_order(logged_in.get("/?tags=prod,db").get_data(as_text=True)) == ["db-backup"]
-    assert row_order(logged_in.get("/?tags=db").get_data(as_text=True)) == ["db-backup", "staging-db"]
+    assert row_order(logged_in.get("/?tags=db").get_data(as_text=True)) == [
+        "db-backup", "staging-db"]
     # Free text matches names (and the start of tags).
     assert row_order(logged_in.get("/?q=stag").get_data(as_text=True)) == ["staging-db"]
     assert row_order(logged_in.get("/?tags=db&q=back").get_data(as_text=True)) == ["db-backup"]
@@ -132,7 +135,8 @@ def test_the_refresh_answers_204_while_nothing_changed(logged_in, api, app, new_
     html = logged_in.get("/").get_data(as_text=True)
     url, fp = live_url(html), live_fp(html)
     rendered = []
-    with template_rendered.connected_to(lambda sender, template, context, **kw: rendered.append(template.name), app):
+    with template_rendered.connected_to(
+            lambda sender, template, context, **kw: rendered.append(template.name), app):
         r = logged_in.htmx(url)
     assert r.status_code == 204 and r.get_data() == b""
     assert rendered == []  # the answer came from the fingerprint, not from rendering the list
@@ -146,7 +150,8 @@ def test_the_refresh_answers_204_while_nothing_changed(logged_in, api, app, new_
     assert logged_in.htmx(live_url(html)).status_code == 204
 
 
-def test_the_refresh_notices_a_check_turning_late_without_any_write(logged_in, api, app, monkeypatch, new_check):
+def test_the_refresh_notices_a_check_turning_late_without_any_write(logged_in, api, app,
+                                                                    monkeypatch, new_check):
     uuid = new_check(name="backup", timeout=3600)
     logged_in.get(f"/api/push/{uuid}")
     fp = live_fp(logged_in.get("/").get_data(as_text=True))

@@ -20,4 +20,5 @@ def test_a_thread_keeps_its_ping_connection_until_something_goes_wrong(app, chec
         assert first.closed
         with ping_connection(db.engine) as fresh, fresh.begin():
             assert fresh is not first
-            assert fresh.scalar(sa.select(Check.name).where(Check.uuid == check)) == "nightly-backup"
+            assert fresh.scalar(
+                sa.select(Check.name).where(Check.uuid == check)) == "nightly-backup"

@@ -13,12 +13,11 @@ from webapp.db import db
 
 def test_prepared_statements_give_back_python_types(app, check):
     now = datetime.now(UTC).replace(microsecond=123456)
-    with app.app_context():
-        with db.engine.begin() as conn:
-            conn.execute(sa.update(Check).where(Check.uuid == check)
-                         .values(last_ping=now, last_value=1.5, next_nag=None))
-            row = _READ.first(conn, {"p_uuid": check})
-            missing = _READ.first(conn, {"p_uuid": "no-such-check"})
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(sa.update(Check).where(Check.uuid == check)
+                     .values(last_ping=now, last_value=1.5, next_nag=None))
+        row = _READ.first(conn, {"p_uuid": check})
+        missing = _READ.first(conn, {"p_uuid": "no-such-check"})
     assert missing is None
     assert row.last_ping == now and row.last_ping.tzinfo is not None
     assert row.next_nag is None
@@ -33,10 +32,9 @@ def test_prepared_errors_are_sqlalchemy_errors(app, check):
                "scheme": "http", "method": "GET", "remote_addr": "", "ua": "", "msg": None,
                "value": None, "rid": None, "exitstatus": None, "duration": None, "body": None}
         inserted = []
-        with pytest.raises(sa.exc.IntegrityError):
-            with db.engine.begin() as conn:
-                inserted.append(_INSERT_PING.first(conn, row).id)
-                _INSERT_PING.first(conn, row)
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            inserted.append(_INSERT_PING.first(conn, row).id)
+            _INSERT_PING.first(conn, row)
         assert len(inserted) == 1  # the first went in; the second collided
         # The failed transaction left nothing behind.
         assert db.session.scalar(

@@ -72,7 +72,8 @@ def test_unknown_missing_and_foreign_services(app, client, check):
     r = client.post("/api/pings/", headers=PASSWORD)
     assert r.status_code == 400 and "service is required" in r.get_json()["error"]
     make_user(app, "mallory@example.com", "mallory-pass")
-    r = client.post("/api/pings/?service=60y4E", headers=basic("mallory@example.com", "mallory-pass"))
+    r = client.post("/api/pings/?service=60y4E",
+                    headers=basic("mallory@example.com", "mallory-pass"))
     assert r.status_code == 404
 
 

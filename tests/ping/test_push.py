@@ -20,7 +20,8 @@ def test_it_records_a_plain_ping_and_answers_ok(app, client, check):
     assert c.next_ping == c.last_ping + timedelta(seconds=60)
     assert c.alert_after == c.last_ping + timedelta(seconds=90)
     [ping] = pings_of(app, check)
-    assert (ping.kind, ping.method, ping.ua, ping.remote_addr) == ("success", "POST", "curl/8.0", "127.0.0.1")
+    assert (ping.kind, ping.method, ping.ua, ping.remote_addr) == (
+        "success", "POST", "curl/8.0", "127.0.0.1")
 
 
 @pytest.mark.parametrize("method", ["get", "post", "head"])
@@ -103,7 +104,8 @@ def test_status_down_flips_the_check_down_and_queues_an_alert(app, client, check
         assert [(f.old_status, f.new_status) for f in flips] == [("new", "up"), ("up", "down")]
         assert flips[1].reason == "backup-failed" and flips[1].actor == "ping"
         [note] = db.session.scalars(sa.select(Notification)).all()
-        assert (note.status, note.target, note.flip_id) == ("pending", "alice@example.com", flips[1].id)
+        assert (note.status, note.target, note.flip_id) == (
+            "pending", "alice@example.com", flips[1].id)
 
 
 def test_an_up_ping_recovers_a_down_check(app, client, check):
