@@ -1,6 +1,7 @@
 """Prepared statements: typed rows, SQLAlchemy's errors, times that survive the round trip."""
 
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 import pytest
 import sqlalchemy as sa
@@ -9,6 +10,7 @@ from support import load_check
 from webapp.core.models import Check, Ping
 from webapp.core.pings import _INSERT_PING, _READ
 from webapp.db import db
+from webapp.db.prepared import Prepared
 
 
 def test_prepared_statements_give_back_python_types(app, check):
@@ -47,3 +49,12 @@ def test_ping_times_survive_the_round_trip(app, client, check):
     c = load_check(app, check)
     assert before <= c.last_ping <= datetime.now(UTC)
     assert c.alert_after == c.last_ping + timedelta(seconds=90)
+
+
+def test_a_row_type_must_name_the_columns_the_statement_returns():
+    class Wrong(NamedTuple):
+        uuid: str
+
+    checks = Check.__table__
+    with pytest.raises(ValueError, match=r"Wrong must be a NamedTuple of the columns \('id',\)"):
+        Prepared(sa.select(checks.c.id), returning=(checks.c.id,), row=Wrong)
