@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import requests
 import sqlalchemy as sa
+from rq import Retry
 
 from support import wait_until
+from webapp.alerts.queue import RETRY_INTERVALS, get_queue
 from webapp.alerts.sweep import requeue_lost, sweep_once
 from webapp.core.flips import record_flip
 from webapp.core.models import Check, Flip, Notification, Ping
@@ -156,6 +158,29 @@ def test_a_notification_whose_job_vanished_is_requeued_and_sent(app, live_server
         db.session.commit()
         assert requeue_lost() == 1
         assert requeue_lost() == 0  # its new job exists: no second one
+        db.session.remove()
+    [mail] = mailbox.wait_for(1, timeout=10)
+    assert mail["Subject"] == "DOWN: nightly-backup"
+    wait_until(lambda: notification_states(app) == ["sent"])
+
+
+def test_a_job_an_older_release_queued_under_another_name_is_replaced(app, live_server, worker,
+                                                                      user, mailbox):
+    # Before the package was grouped by area, delivery jobs were queued as
+    # webapp.notify.deliver_job; after an upgrade such a job can only fail.
+    uuid = create_check(live_server, user[1], timeout=3600)
+    with app.app_context():
+        check = db.session.scalar(sa.select(Check).where(Check.uuid == uuid))
+        long_ago = utcnow() - timedelta(minutes=5)
+        [(note_id, job_id)] = record_flip(db.session.connection(), check.id, check.user_id,
+                                          "up", "down", reason="test", actor="test",
+                                          now=long_ago)
+        check.status = "down"
+        db.session.commit()
+        get_queue().enqueue("webapp.notify.deliver_job", note_id, job_id=job_id,
+                            retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
+        assert requeue_lost() == 1
+        assert db.session.scalar(sa.select(Notification.job_id)) != job_id
         db.session.remove()
     [mail] = mailbox.wait_for(1, timeout=10)
     assert mail["Subject"] == "DOWN: nightly-backup"

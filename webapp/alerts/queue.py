@@ -20,6 +20,8 @@ from rq import Queue, Retry
 log = logging.getLogger(__name__)
 
 LOCAL_REDIS = "redis://127.0.0.1:6379/0"
+# The job that delivers a notification, by its dotted name (RQ imports it).
+DELIVERY_JOB = "webapp.alerts.delivery.deliver"
 # Backoff between delivery attempts of one job; the sweep starts a new job
 # when these are spent and the row is still pending.
 RETRY_INTERVALS = [5, 15, 60, 300, 900, 3600]
@@ -99,7 +101,7 @@ def delivery_time_limit() -> float:
 def enqueue_delivery(notification_id: int, job_id: str) -> None:
     """Queue the delivery of one notification under the job id its row names."""
     get_queue().enqueue(
-        "webapp.alerts.delivery.deliver",
+        DELIVERY_JOB,
         notification_id,
         job_id=job_id,
         retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),

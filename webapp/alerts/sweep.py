@@ -23,7 +23,7 @@ from ..core.times import utcnow
 from ..core.transitions import down_reason
 from ..db import db, rows_changed
 from .delivery import dispatch
-from .queue import enqueue_delivery, get_queue
+from .queue import DELIVERY_JOB, enqueue_delivery, get_queue
 
 log = logging.getLogger(__name__)
 checks = Check.__table__
@@ -128,6 +128,10 @@ def job_is_lost(job_id: str | None, lease_until: datetime | None, now: datetime)
     job = get_queue().fetch_job(job_id) if job_id else None
     if job is None:
         return True  # Redis flushed or restarted without persistence
+    if job.func_name != DELIVERY_JOB:
+        # Queued by an older release under a name the code no longer has: it
+        # can only fail, and its retries would hold the alert back for hours.
+        return True
     status = job.get_status(refresh=False)
     if status in DEAD_JOB_STATES:
         return True  # retries spent, or the job gave up without sending
