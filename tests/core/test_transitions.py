@@ -62,6 +62,31 @@ def test_a_success_of_another_run_leaves_the_open_run_open():
     assert out.alert_after == started.last_start + timedelta(minutes=5)
 
 
+# Healthchecks' rule (hc/api/models.py, Check.ping; hc/api/tests/test_ping.py):
+# (start rid, end rid, kind) -> does the open run stay open?
+RUN_PAIRING = [
+    (None, None, "success", False), (None, None, "fail", False),
+    (None, "a", "success", True), (None, "a", "fail", False),
+    ("a", None, "success", False), ("a", None, "fail", False),
+    ("a", "a", "success", False), ("a", "a", "fail", False),
+    ("a", "b", "success", True), ("a", "b", "fail", False),
+]
+
+
+@pytest.mark.parametrize("start_rid, end_rid, kind, stays_open", RUN_PAIRING)
+def test_which_success_or_failure_ends_the_open_run(start_rid, end_rid, kind, stays_open):
+    schedule = Schedule(kind="simple", timeout=3600, grace=300, max_runtime=60)
+    started = state(schedule=schedule, last_start=NOW - timedelta(seconds=30),
+                    last_start_rid=start_rid)
+    out = next_state(started, kind, "GET", end_rid, None, NOW)
+    assert (out.last_start is not None) is stays_open
+    assert out.last_start_rid == (start_rid if stays_open else None)
+    if stays_open:  # the open run keeps its own deadline
+        assert out.alert_after == started.last_start + timedelta(seconds=60)
+    elif out.status == "up":  # only the schedule is left to go down by
+        assert out.alert_after == NOW + timedelta(hours=1, minutes=5)
+
+
 @pytest.mark.parametrize("kind", ["success", "fail", "start"])
 def test_methods_post_turns_other_methods_into_ignored_pings(kind):
     before = state(methods="POST")

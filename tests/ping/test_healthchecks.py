@@ -139,6 +139,23 @@ def test_a_start_that_never_finishes_goes_down_after_max_runtime(app, client, ap
     assert load_check(app, check).get_status() == "down"
 
 
+@pytest.mark.parametrize("ends", [["/ping/{uuid}"], ["/ping/{uuid}/fail?rid={other}", "/ping/{uuid}"]],
+                         ids=["a success without rid", "a failure of another rid, then a success"])
+def test_a_finished_run_is_never_called_unfinished(app, client, api, check, ends):
+    # Healthchecks closes the run in both cases (hc/api/models.py, Check.ping).
+    api("post", f"/checks/{check}", json={"max_runtime": 5})
+    rid, other = uuidlib.uuid4(), uuidlib.uuid4()
+    client.get(f"/ping/{check}/start?rid={rid}")
+    for url in ends:
+        assert client.get(url.format(uuid=check, other=other)).status_code == 200
+    c = load_check(app, check)
+    assert c.last_start is None and c.get_status() == "up"
+    assert c.alert_after == c.last_ping + timedelta(seconds=90)  # the schedule's, not the run's
+    with app.app_context():
+        assert sweep_once(utcnow() + timedelta(seconds=60)) == 0
+    assert load_check(app, check).status == "up"
+
+
 def test_without_max_runtime_a_run_may_last_the_grace_time(app, client, check):
     client.get(f"/ping/{check}/start")  # a new check: only the run can make it go down
     c = load_check(app, check)

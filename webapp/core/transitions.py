@@ -96,6 +96,17 @@ def ignored(state: CheckState, method: str) -> bool:
     return state.status == "paused" and state.manual_resume
 
 
+def run_stays_open(state: CheckState, kind: str, rid: str | None) -> bool:
+    """Whether the open run outlives a success or failure with this rid, as in
+    Healthchecks (hc/api/models.py, Check.ping): only a success that names
+    another run leaves it open (overlapping runs). A success with the run's
+    rid, or with none, ends it; so does any failure, whatever its rid, since
+    the job has reported and no "did not finish" alert may follow.
+    """
+    return (state.last_start is not None and kind == "success"
+            and rid is not None and rid != state.last_start_rid)
+
+
 def next_state(state: CheckState, kind: str, method: str, rid: str | None,
                run_start: datetime | None, now: datetime, value: float | None = None) -> Outcome:
     """The check's state after a ping of `kind` at `now`.
@@ -131,9 +142,7 @@ def next_state(state: CheckState, kind: str, method: str, rid: str | None,
         # success that brings a down check back.
         status = "down" if state.status == "down" and kind == "fail" else "up"
     duration = (now - run_start).total_seconds() if run_start is not None else None
-    # The open run ends only if this ping belongs to it; an overlapping run
-    # with another rid stays open and keeps its own deadline.
-    run_open = state.last_start is not None and state.last_start_rid != rid
+    run_open = run_stays_open(state, kind, rid)
     return _outcome(
         state.schedule,
         kind=kind,
