@@ -27,8 +27,8 @@ def existing_user(email: str) -> User:
 def create_user(email: str, password: str) -> None:
     """Create a user who logs in with EMAIL and a password."""
     email = users.normalize_email(email)
-    if "@" not in email:
-        raise click.ClickException(f"{email!r} is not an email address")
+    if err := users.email_error(email):
+        raise click.ClickException(err)
     if len(password) < MIN_PASSWORD:
         raise click.ClickException(f"the password must have at least {MIN_PASSWORD} characters")
     user = users.create_user(email, password)

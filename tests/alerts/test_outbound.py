@@ -1,12 +1,15 @@
 """The guard on outbound requests, and the webhook and Apprise transports, for real."""
 
 import pytest
+import sqlalchemy as sa
 
+from support import settle_deliveries
 from webapp.alerts.delivery import send_test
 from webapp.alerts.outbound import is_public
 from webapp.alerts.transports import TRANSPORTS, Content, DeliveryError, transmit
 from webapp.core.channels import KINDS
-from webapp.core.models import Channel
+from webapp.core.models import Channel, Check, Notification
+from webapp.db import db
 
 
 def send_webhook(url: str, headers: dict, payload: dict) -> None:
@@ -90,3 +93,27 @@ def test_a_test_notification_reports_its_result(app, ctx, receiver, mailbox):
     assert mailbox.wait_for(1)[0]["Subject"] == "Test notification from Heartbeats"
     receiver.status = 503
     assert send_test(hook) == "the webhook answered HTTP 503"
+
+
+def test_a_stored_name_with_line_breaks_still_makes_a_deliverable_mail(app, client, new_check,
+                                                                       mailbox):
+    # Older releases stored such names; the migration cleans them, and the
+    # email transport flattens whatever the database still holds.
+    uuid = new_check(name="nightly-backup")
+    with app.app_context():
+        db.session.execute(sa.update(Check).values(name="nightly\r\nBcc: x@example.com"))
+        db.session.commit()
+    assert client.get(f"/api/push/{uuid}?status=down").status_code == 200
+    settle_deliveries(app)
+    [mail] = mailbox.wait_for(1)
+    assert mail["Subject"] == "DOWN: nightly Bcc: x@example.com"
+    assert mail["Bcc"] is None and mail.envelope_to == ["alice@example.com"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(Notification.status)) == "sent"
+
+
+def test_addresses_may_be_separated_by_line_breaks(api):
+    r = api("post", "/channels/", json={"kind": "email", "value": "a@example.com\nb@example.com"})
+    assert r.status_code == 201
+    with_channels = api("get", "/channels/").get_json()["channels"]
+    assert [c["name"] for c in with_channels] == ["a@example.com, b@example.com"]

@@ -33,6 +33,16 @@ def test_it_lists_channels_as_healthchecks_does(api):
         ({"kind": "webhook", "value": {"url": "https://example.com", "headers": {"X": 1}}},
          "headers must be an object of strings"),
         ({"kind": "email", "name": 5, "value": "a@example.com"}, "name must be a string"),
+        ({"kind": "email", "name": "ops\r\n", "value": "a@example.com"},
+         "name must not contain control"),
+        ({"kind": "email", "value": "a@example.com\x00"}, "value must not contain control"),
+        ({"kind": "webhook", "value": "https://example.com/\r\nX: y"},
+         "value must not contain control"),
+        ({"kind": "webhook", "value": {"url": "https://example.com",
+                                       "headers": {"X-Token": "a\r\nInjected: 1"}}},
+         "the header X-Token must not contain control"),
+        ({"kind": "webhook", "value": {"url": "https://example.com", "headers": {"X Y": "z"}}},
+         "is not a header name"),
     ],
 )
 def test_it_refuses_bad_channels(api, body, needle):

@@ -147,12 +147,23 @@ def test_resuming_a_check_that_is_not_paused_is_a_409(api):
         ({"manual_resume": "yes"}, "manual_resume must be true or false"),
         ({"methods": "PUT"}, "methods must be"),
         ({"unique": ["colour"]}, "unique must be a list"),
+        # Control characters would break the headers of every email about the check.
+        ({"name": "nightly\r\nBcc: someone@example.com"}, "name must not contain control"),
+        ({"name": "bell\x07"}, "name must not contain control"),
+        ({"tags": "prod\x00db"}, "tags must not contain control"),
+        ({"desc": "nul\x00"}, "desc must not contain control characters (line breaks"),
     ],
 )
 def test_it_refuses_bad_fields_with_a_400(api, fields, needle):
     r = api("post", "/checks/", json=fields)
     assert r.status_code == 400
     assert needle in r.get_json()["error"]
+
+
+def test_line_breaks_separate_tags_and_may_stand_in_a_description(api):
+    r = api("post", "/checks/", json={"name": "x", "tags": "prod\ndb\tweb", "desc": "a\r\n\tb"})
+    assert r.status_code == 201
+    assert (r.get_json()["tags"], r.get_json()["desc"]) == ("prod db web", "a\r\n\tb")
 
 
 def test_it_refuses_a_body_that_is_not_a_json_object(api):

@@ -83,6 +83,10 @@ def test_a_cron_schedule_in_a_timezone(logged_in, app):
 @pytest.mark.parametrize("changes, field_id, message", [
     ({"name": ""}, "name", "Give the check a name."),
     ({"name": "x" * 101}, "name", "Field cannot be longer than 100 characters."),
+    ({"name": "nightly\r\nbackup"}, "name",
+     "The name must not contain control characters such as line breaks."),
+    ({"desc": "bell\x07"}, "desc",
+     "The description must not contain control characters (line breaks and tabs are fine)."),
     ({"every": "0"}, "every", "The interval must be between 1 second and 365 days."),
     ({"every": "400", "every_unit": "days"}, "every",
      "The interval must be between 1 second and 365 days."),
@@ -114,6 +118,14 @@ def test_it_shows_what_is_wrong_next_to_the_field_and_keeps_the_input(logged_in,
 def test_an_unknown_kind_of_schedule_is_refused(logged_in, app):
     r = create(logged_in, kind="hourly")
     assert r.status_code == 422 and "Not a valid choice" in r.get_data(as_text=True)
+
+
+def test_tags_with_control_characters_are_refused_next_to_the_field(logged_in, app):
+    r = create(logged_in, tags="prod\x07")
+    assert r.status_code == 422
+    assert field_error(r.get_data(as_text=True), "tags") == (
+        "Tags must not contain control characters such as line breaks.")
+    assert read(app, sa.select(sa.func.count(Check.id))) == [(0,)]
 
 
 def test_the_form_without_a_csrf_token_is_refused(logged_in, app):

@@ -13,9 +13,12 @@ from flask import current_app
 from ..db import db
 from .errors import FieldError
 from .models import Channel, Check, User, check_channels
+from .text import control_error
+from .users import email_error
 
 KINDS = ("email", "webhook", "apprise")
-EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+# RFC 9110 field names: a "token".
+HEADER_NAME_RE = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 
 def split_addresses(value: str) -> list[str]:
@@ -32,6 +35,8 @@ def parse_channel(data: Any) -> dict:
     name = data.get("name", "")
     if not isinstance(name, str) or len(name) > 100:
         raise FieldError("name must be a string of at most 100 characters")
+    if err := control_error("name", name):
+        raise FieldError(err)
     value = data.get("value")
     headers: dict = {}
     if kind == "webhook" and isinstance(value, dict):
@@ -40,9 +45,12 @@ def parse_channel(data: Any) -> dict:
     if not isinstance(value, str) or not value.strip():
         raise FieldError(f"value is required: {VALUE_HELP[kind]}")
     value = value.strip()
+    # Whitespace may separate email addresses; nothing else of the kind may stand in a value.
+    if err := control_error("value", re.sub(r"\s", " ", value) if kind == "email" else value):
+        raise FieldError(err)
     if kind == "email":
         addresses = split_addresses(value)
-        bad = [a for a in addresses if not EMAIL_RE.match(a)]
+        bad = [a for a in addresses if email_error(a)]
         if bad or not addresses:
             raise FieldError(f"not an email address: {', '.join(bad) or value}")
         value = ", ".join(addresses)
@@ -53,6 +61,12 @@ def parse_channel(data: Any) -> dict:
         if not isinstance(headers, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
             raise FieldError("webhook headers must be an object of strings")
+        for header, header_value in headers.items():
+            if not HEADER_NAME_RE.match(header):
+                raise FieldError(f"{header!r} is not a header name")
+            # A tab may stand in a header's value; nothing else of the kind.
+            if err := control_error(f"the header {header}", header_value.replace("\t", " ")):
+                raise FieldError(err)
     elif kind == "apprise":
         if not current_app.config["APPRISE_ENABLED"]:
             raise FieldError("Apprise channels are disabled here "

@@ -12,18 +12,23 @@ from .channels import resolve_channels
 from .errors import FieldError
 from .models import Check, normalize_tags, slugify
 from .schedules import MAX_SECONDS, MIN_SECONDS, cron_error, tz_error
+from .text import control_error
 from .transitions import deadlines_for
 
 SLUG_RE = re.compile(r"^[a-z0-9_-]*$")
 UNIQUE_FIELDS = {"name", "slug", "tags", "timeout", "grace"}
 
 
-def _str(data: dict, key: str, limit: int) -> str:
+def _str(data: dict, key: str, limit: int, *, lines: bool = False) -> str:
+    """A string field: at most `limit` characters, and no control characters
+    (but line breaks and tabs where the field has `lines`)."""
     value = data[key]
     if not isinstance(value, str):
         raise FieldError(f"{key} must be a string")
     if len(value) > limit:
         raise FieldError(f"{key} is too long (at most {limit} characters)")
+    if err := control_error(key, value, lines=lines):
+        raise FieldError(err)
     return value
 
 
@@ -81,11 +86,14 @@ def parse_fields(data: Any) -> dict:
         elif not isinstance(tags, str):
             raise FieldError("tags must be a string (space- or comma-separated) "
                              "or a list of strings")
+        # Whitespace separates tags; any other control character is refused.
+        if err := control_error("tags", re.sub(r"\s", " ", tags)):
+            raise FieldError(err)
         out["tags"] = normalize_tags(tags)
         if len(out["tags"]) > 500:
             raise FieldError("tags are too long (at most 500 characters in all)")
     if "desc" in data:
-        out["desc"] = _str(data, "desc", 10_000)
+        out["desc"] = _str(data, "desc", 10_000, lines=True)
     for key in ("timeout", "grace"):
         if key in data:
             out[key] = _seconds(data, key)

@@ -7,16 +7,28 @@ auth, sign-up and `flask user` all find the same account.
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from ..db import db
 from .models import User
 
 MIN_PASSWORD = 8
+# Deliverability is not ours to judge; a typo like a missing @ is, and so is
+# anything that would not fit in a mail header (spaces, commas, control characters).
+EMAIL_RE = re.compile(r"^[^@\s,;\x00-\x1f\x7f]+@[^@\s,;\x00-\x1f\x7f]+\.[^@\s,;\x00-\x1f\x7f]+$")
 
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
+
+
+def email_error(email: str) -> str | None:
+    """Why `email` is not an address we can mail, or None."""
+    if len(email) > 254 or not EMAIL_RE.match(email):
+        return f"not an email address: {email!r}"
+    return None
 
 
 def find_user(email: str) -> User | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from ...core.text import one_line
 from .base import Content, DeliveryError
 
 
@@ -15,5 +16,5 @@ def send(url: str, headers: dict[str, str], content: Content) -> None:
     notifier = apprise.Apprise()
     if not notifier.add(url):
         raise DeliveryError("Apprise does not understand this URL")
-    if not notifier.notify(title=content.subject, body=content.text):
+    if not notifier.notify(title=one_line(content.subject), body=content.text):
         raise DeliveryError("Apprise could not deliver the notification (see the worker log)")

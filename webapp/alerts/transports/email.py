@@ -8,6 +8,8 @@ from flask import current_app
 from flask_mail import Connection, Message
 
 from ...core.channels import split_addresses
+from ...core.text import one_line
+from ...core.users import email_error
 from .base import Content, DeliveryError
 
 
@@ -27,8 +29,13 @@ class TimeoutConnection(Connection):
 
 
 def send(addresses: str, headers: dict[str, str], content: Content) -> None:
-    recipients: list[str | tuple[str, str]] = list(split_addresses(addresses))
-    msg = Message(subject=content.subject, recipients=recipients, body=content.text,
+    # Headers are built from what the database holds, which older releases
+    # took unchecked: no stored value may make the message undeliverable.
+    recipients: list[str | tuple[str, str]] = [
+        a for a in split_addresses(addresses) if email_error(a) is None]
+    if not recipients:
+        raise DeliveryError(f"no address to send to in {one_line(addresses)!r}")
+    msg = Message(subject=one_line(content.subject), recipients=recipients, body=content.text,
                   html=content.html)
     try:
         with TimeoutConnection(current_app.extensions["mail"]) as conn:

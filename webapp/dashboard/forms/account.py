@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from ...core.schedules import tz_error
-from ...core.users import MIN_PASSWORD
+from ...core.users import MIN_PASSWORD, email_error
 from .fields import sentence, strip, timezone_choices
 
 
@@ -21,10 +21,7 @@ class LoginForm(FlaskForm):
 
 class SignupForm(FlaskForm):
     email = EmailField("Email", filters=[strip], validators=[
-        DataRequired("Enter your email address."),
-        # Deliverability is not ours to judge; a typo like a missing @ is.
-        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="That does not look like an email address."),
-        Length(max=254)])
+        DataRequired("Enter your email address.")])
     password = PasswordField("Password", validators=[
         DataRequired("Choose a password."),
         Length(min=MIN_PASSWORD, max=200, message=f"Use at least {MIN_PASSWORD} characters.")])
@@ -32,6 +29,10 @@ class SignupForm(FlaskForm):
         EqualTo("password", "The two passwords differ.")])
     timezone = SelectField("Timezone", choices=timezone_choices, default="UTC",
                            validate_choice=False)
+
+    def validate_email(self, field):
+        if email_error(field.data or ""):
+            raise ValidationError("That does not look like an email address.")
 
     def validate_timezone(self, field):
         if tz_error(field.data or ""):

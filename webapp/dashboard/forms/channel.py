@@ -7,23 +7,19 @@ to the field it is about, so a channel made in a browser obeys the API's rules.
 
 from __future__ import annotations
 
-import re
-
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
-from ...core.channels import KINDS, parse_channel
+from ...core.channels import HEADER_NAME_RE, KINDS, parse_channel
 from ...core.errors import FieldError
 from .fields import sentence, strip
 
 # An edit form shows the header names with this in place of their values,
 # which are secrets (tokens): a line still carrying it keeps the old value.
 MASK = "********"
-# RFC 9110 field names: a "token".
-HEADER_NAME_RE = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 KIND_LABELS = {"email": "Email", "webhook": "Webhook", "apprise": "Apprise"}
 VALUE_LABELS = {"email": "Email addresses", "webhook": "URL", "apprise": "Apprise URL"}

@@ -6,6 +6,7 @@ validates for the API too, so a check made in a browser obeys the same rules.
 from __future__ import annotations
 
 import math
+import re
 from datetime import time
 
 from flask_wtf import FlaskForm
@@ -25,6 +26,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ...core.schedules import MAX_SECONDS, cron_error, tz_error
+from ...core.text import control_error
 from ..display.schedule_words import daily_cron, daily_time
 from .fields import UNIT_CHOICES, UNITS, sentence, split_seconds, strip, timezone_choices
 
@@ -144,6 +146,18 @@ class CheckForm(FlaskForm):
 
     def validate_tz(self, field):
         if err := tz_error(field.data or ""):
+            raise ValidationError(sentence(err))
+
+    def validate_name(self, field):
+        if err := control_error("the name", field.data or ""):
+            raise ValidationError(sentence(err))
+
+    def validate_tags(self, field):
+        if err := control_error("tags", re.sub(r"\s", " ", field.data or "")):
+            raise ValidationError(sentence(err))
+
+    def validate_desc(self, field):
+        if err := control_error("the description", field.data or "", lines=True):
             raise ValidationError(sentence(err))
 
     def validate_kind(self, field):
