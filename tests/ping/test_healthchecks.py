@@ -139,7 +139,8 @@ def test_a_start_that_never_finishes_goes_down_after_max_runtime(app, client, ap
     assert load_check(app, check).get_status() == "down"
 
 
-@pytest.mark.parametrize("ends", [["/ping/{uuid}"], ["/ping/{uuid}/fail?rid={other}", "/ping/{uuid}"]],
+@pytest.mark.parametrize("ends", [["/ping/{uuid}"],
+                                  ["/ping/{uuid}/fail?rid={other}", "/ping/{uuid}"]],
                          ids=["a success without rid", "a failure of another rid, then a success"])
 def test_a_finished_run_is_never_called_unfinished(app, client, api, check, ends):
     # Healthchecks closes the run in both cases (hc/api/models.py, Check.ping).
