@@ -47,8 +47,12 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     BASE_URL = os.environ.get("BASE_URL", "").rstrip("/")
     PORT = env_int("PORT", 5000)
+    # The address gunicorn binds (the Procfile's HOST); recorded with PORT as
+    # the web's address, for alert links when BASE_URL is unset.
+    HOST = os.environ.get("HOST", "")
 
-    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    # Empty: email is not configured (alerts by email fail, saying so).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = env_int("MAIL_PORT", 25)
     MAIL_USE_TLS = env_bool("MAIL_USE_TLS")
     MAIL_USE_SSL = env_bool("MAIL_USE_SSL")
@@ -75,6 +79,12 @@ class Config:
     # The sweep sleeps until the next known deadline, but never longer than this,
     # so a deadline set by another process is noticed within this many seconds.
     SWEEP_INTERVAL = env_float("SWEEP_INTERVAL", 0.25)
+
+    # Optional: a URL (a check on another monitor) the worker requests every
+    # WATCHDOG_INTERVAL seconds while its sweep is healthy, so that someone
+    # else alerts when this installation stops.
+    WATCHDOG_URL = os.environ.get("WATCHDOG_URL", "")
+    WATCHDOG_INTERVAL = env_float("WATCHDOG_INTERVAL", 60.0)
 
     # Whether anyone may make an account at /signup; the first user comes from
     # `flask user create`.

@@ -233,6 +233,10 @@ class WorkerProcess:
         queue = self.env["RQ_QUEUE"]
         wait_until(lambda: conn.scard(f"rq:workers:{queue}") > 0, timeout=20)
 
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
     def kill(self):
         """SIGKILL to the worker and its scheduler child, as a crash or OOM kill would."""
         if self.proc and self.proc.poll() is None:
@@ -249,12 +253,30 @@ class WorkerProcess:
 
 
 @pytest.fixture(scope="session")
-def worker(settings, app, tmp_path_factory):
-    """A real `python worker.py`: RQ jobs plus the deadline sweep."""
+def worker_process(settings, app, tmp_path_factory):
+    """The session's `python worker.py`, started by `worker` when a test needs it."""
     process = WorkerProcess(settings, tmp_path_factory.mktemp("worker") / "worker.log")
-    process.start()
     yield process
     process.stop()
+
+
+@pytest.fixture
+def worker(worker_process):
+    """A real `python worker.py`: RQ jobs plus the deadline sweep."""
+    if not worker_process.running:
+        worker_process.start()
+    return worker_process
+
+
+@pytest.fixture
+def no_worker(worker_process):
+    """No worker sweeps or beats during the test (the session's is stopped, then
+    started again if it ran): for tests of what a missing worker looks like."""
+    was_running = worker_process.running
+    worker_process.stop()
+    yield
+    if was_running:
+        worker_process.start()
 
 
 # --- the dashboard, as a browser would use it ------------------------------------

@@ -88,8 +88,17 @@ class Receiver:
                     self.end_headers()
                     return
                 with receiver.lock:
-                    receiver.requests.append({"path": self.path, "headers": dict(self.headers),
-                                              "body": body, "received_at": time.time()})
+                    receiver.requests.append({"method": "POST", "path": self.path,
+                                              "headers": dict(self.headers), "body": body,
+                                              "received_at": time.time()})
+                self.send_response(receiver.status)
+                self.end_headers()
+
+            def do_GET(self):
+                with receiver.lock:
+                    receiver.requests.append({"method": "GET", "path": self.path,
+                                              "headers": dict(self.headers), "body": b"",
+                                              "received_at": time.time()})
                 self.send_response(receiver.status)
                 self.end_headers()
 

@@ -8,12 +8,15 @@ import html as html_lib
 import re
 import socket
 import time
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from webapp.alerts.delivery import deliver
+from webapp.core.heartbeats import beat
 from webapp.core.models import ApiKey, Check, Notification, Ping, User
+from webapp.core.times import utcnow
 from webapp.db import db
 
 # The check form as a browser sends it for a check with only a name typed.
@@ -86,6 +89,15 @@ def pings_of(app, uuid: str) -> list[Ping]:
             sa.select(Ping).join(Check).where(Check.uuid == uuid).order_by(Ping.n)).all()
         db.session.expunge_all()
         return rows
+
+
+def record_beats(app, **seconds_ago) -> None:
+    """Heartbeats as a worker would write them, that many seconds ago:
+    record_beats(app, sweep=1, jobs=2)."""
+    with app.app_context():
+        for name, seconds in seconds_ago.items():
+            beat(name, utcnow() - timedelta(seconds=seconds))
+        db.session.remove()
 
 
 def field_error(html: str, field_id: str) -> str:

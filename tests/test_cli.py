@@ -57,6 +57,19 @@ def test_welcome_explains_how_to_create_the_first_user(app):
     assert "dashboard" in output and "flask user create" not in output
 
 
+def test_welcome_warns_about_localhost_links_and_missing_mail(app):
+    runner = app.test_cli_runner()
+    assert "Note" not in runner.invoke(args=["welcome"]).output  # the tests set both
+    saved = app.config["BASE_URL"], app.config["MAIL_SERVER"]
+    app.config["BASE_URL"] = app.config["MAIL_SERVER"] = ""
+    try:
+        output = runner.invoke(args=["welcome"]).output
+    finally:
+        app.config["BASE_URL"], app.config["MAIL_SERVER"] = saved
+    assert "BASE_URL is not set, so the links in alerts point at http://127.0.0.1:5000" in output
+    assert "email is not configured, so alerts by email will fail. Set MAIL_SERVER" in output
+
+
 def test_the_migrations_build_exactly_the_models_schema(app):
     # `flask db check` fails when the models and the migrations disagree.
     result = app.test_cli_runner().invoke(args=["db", "check"])

@@ -2,7 +2,8 @@
 
 The package is grouped by area, and imports run downward:
 
-    ping, api, dashboard, cli   the doors: pings, the JSON API, the pages, `flask user`
+    ping, api, dashboard,       the doors: pings, the JSON API, the pages, pages
+    public, cli                 without login (/health), `flask user`
     alerts, web                 from a flip to a message; what every HTTP door shares
     core                        the rules: models, schedules, transitions, pings, flips
     db                          database plumbing
@@ -17,9 +18,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, instance_defaults
 
-from . import api, cli, dashboard, db
+from . import api, cli, dashboard, db, public
 from .ping import PingLane
 from .web import errors, security
+from .web.address import RecordAddress
 from .web.extensions import csrf, htmx, login_manager, mail
 from .web.sessions import SessionInterface
 
@@ -43,6 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # Every ping URL is answered in front of Flask (see webapp.ping); the proxy
     # fix goes outside it, so pings see the client's address too.
     app.wsgi_app = PingLane(app, app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = RecordAddress(app, app.wsgi_app)  # type: ignore[method-assign]
     if app.config["PROXY_COUNT"] > 0:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
@@ -56,6 +59,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     api.init_app(app)
     dashboard.init_app(app)
+    public.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)

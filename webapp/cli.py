@@ -53,9 +53,17 @@ def create_api_key(email: str, label: str) -> None:
 @click.command("welcome")
 @with_appcontext
 def welcome() -> None:
-    """Say where the dashboard is and, before the first user exists, how to make one."""
-    base = current_app.config["BASE_URL"] or f"http://127.0.0.1:{current_app.config['PORT']}"
+    """Say where the dashboard is, what is not configured yet and, before the
+    first user exists, how to make one."""
+    config = current_app.config
+    base = config["BASE_URL"] or f"http://127.0.0.1:{config['PORT']}"
     click.echo(f"Heartbeats dashboard: {base}/")
+    if not config["BASE_URL"]:
+        click.echo(f"Note: BASE_URL is not set, so the links in alerts point at {base}, which "
+                   "only this machine can open. Set BASE_URL to the address people use.")
+    if not config["MAIL_SERVER"]:
+        click.echo("Note: email is not configured, so alerts by email will fail. Set "
+                   "MAIL_SERVER (and MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD, MAIL_USE_TLS).")
     if not db.session.scalar(sa.select(sa.func.count(User.id))):
         click.echo("No user exists yet. Create the first one in another terminal with:")
         click.echo("  .venv/bin/flask user create you@example.com")

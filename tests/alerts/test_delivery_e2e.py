@@ -77,7 +77,9 @@ def test_an_smtp_outage_delays_a_mail_but_never_loses_or_doubles_it(
     try:
         requests.get(f"{live_server}/api/push/{check['uuid']}?status=down", timeout=10)
         # The first attempt fails at once and is recorded; the retry comes 5 s later.
-        wait_until(lambda: rows(app) and "SMTP" in rows(app)[0][3], timeout=10)
+        wait_until(lambda: rows(app) and rows(app)[0][3], timeout=10)
+        assert rows(app)[0][3] == (f"could not connect to the mail server "
+                                   f"127.0.0.1:{smtp_server.port}: connection refused")
         assert rows(app)[0][1] == "pending" and mailbox.messages == []
         time.sleep(2)
     finally:

@@ -274,3 +274,20 @@ def test_add_a_webhook_channel_and_send_it_a_test_notification(logged_in_page, r
     expect(alerts).to_contain_text("every 30 minutes while down")
     expect(alerts).to_contain_text("2 in a row alert")
     page.screenshot(path=artifacts / "check-alerts.png", full_page=True)
+
+
+def test_a_banner_says_when_the_worker_stops_and_goes_when_it_is_back(logged_in_page, worker,
+                                                                      artifacts):
+    page = logged_in_page
+    banner = page.locator("#worker-banner .banner")
+    expect(banner).to_have_count(0, timeout=10_000)  # the worker beats every second
+    worker.kill()
+    try:
+        # Stale after 10 s; the open page asks every 5 s: it must show within 20.
+        expect(banner).to_contain_text(
+            re.compile(r"Alerts are not being sent: the worker has not run for \d+ s\."),
+            timeout=20_000)
+        page.screenshot(path=str(artifacts / "worker-stopped.png"))
+    finally:
+        worker.start()
+    expect(banner).to_have_count(0, timeout=15_000)

@@ -17,6 +17,7 @@ from ..core.models import Channel, Notification
 from ..core.times import utcnow
 from ..db import db, rows_changed
 from .content import alert_content, test_content
+from .outages import summary
 from .queue import RETRY_INTERVALS, delivery_time_limit, enqueue_delivery
 from .transports import DeliveryError, transmit
 
@@ -37,9 +38,9 @@ def dispatch(pending: list[tuple[int, str]]) -> None:
     for notification_id, job_id in pending:
         try:
             enqueue_delivery(notification_id, job_id)
-        except Exception:
-            log.warning("could not queue notification %s; the sweep will retry",
-                        notification_id, exc_info=True)
+        except Exception as e:
+            log.warning("could not queue notification %s (%s); the sweep will queue it again",
+                        notification_id, summary(e))
 
 
 def claim(notification_id: int, now: datetime) -> bool:
@@ -71,7 +72,11 @@ def deliver(notification_id: int) -> str:
     try:
         send(row)
     except Exception as e:
-        reason = str(e) if isinstance(e, DeliveryError) else f"{type(e).__name__}: {e}"
+        if isinstance(e, DeliveryError):
+            reason = str(e)
+        else:  # a fault of ours, not the channel's: the traceback is for the log
+            log.exception("notification %s: unexpected error", notification_id)
+            reason = "an internal error stopped this delivery (the worker's log has the details)"
         give_up = row.attempts >= MAX_ATTEMPTS
         db.session.execute(
             sa.update(notifications)

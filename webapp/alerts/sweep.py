@@ -1,19 +1,17 @@
-"""The deadline sweep: flipping overdue checks down, exactly once.
+"""The deadline sweep's work: flipping overdue checks down exactly once, sending
+reminders, and replacing lost delivery jobs (the loop that runs it is `sweeper`).
 
-Every worker process runs `run_sweeper` in a thread. Running several is
-harmless: a flip is a conditional UPDATE that only one of them can win, and a
-lost delivery job is replaced under a conditional UPDATE too.
+Running several sweeps is harmless: a flip is a conditional UPDATE that only
+one of them can win, and a lost delivery job is replaced under a conditional
+UPDATE too.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import Flask, current_app
 from rq.job import JobStatus
 
 from ..core.flips import new_job_id, record_flip, record_reminder
@@ -23,7 +21,7 @@ from ..core.times import utcnow
 from ..core.transitions import down_reason
 from ..db import db, rows_changed
 from .delivery import dispatch
-from .queue import DELIVERY_JOB, enqueue_delivery, get_queue
+from .queue import DELIVERY_JOB, delivery_time_limit, enqueue_delivery, get_queue
 
 log = logging.getLogger(__name__)
 checks = Check.__table__
@@ -135,8 +133,19 @@ def job_is_lost(job_id: str | None, lease_until: datetime | None, now: datetime)
     status = job.get_status(refresh=False)
     if status in DEAD_JOB_STATES:
         return True  # retries spent, or the job gave up without sending
-    # A started job whose lease ran out belongs to a worker that died mid-send.
-    return status == JobStatus.STARTED and lease_until is not None and lease_until < now
+    if status != JobStatus.STARTED:
+        return False  # queued, or scheduled for a retry: it will run
+    if lease_until is not None:
+        # A lease that ran out belongs to a worker that died mid-send.
+        return lease_until < now
+    # Started but never claimed: the job loop died as it began the job (Redis
+    # went away between the two, say), and nothing will ever finish it.
+    started = job.started_at
+    if started is None:
+        return False
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)  # RQ writes UTC
+    return started + timedelta(seconds=delivery_time_limit()) < now
 
 
 def requeue_lost(now: datetime | None = None) -> int:
@@ -169,28 +178,3 @@ def requeue_lost(now: datetime | None = None) -> int:
             enqueue_delivery(row.id, job_id)
             requeued += 1
     return requeued
-
-
-def run_sweeper(app: Flask, stop: threading.Event) -> None:
-    """Sweep until `stop` is set, sleeping until the next deadline (capped)."""
-    last_requeue = 0.0
-    with app.app_context():
-        while not stop.is_set():
-            interval = current_app.config["SWEEP_INTERVAL"]
-            try:
-                now = utcnow()
-                sweep_once(now)
-                send_reminders(now)
-                if time.monotonic() - last_requeue >= REQUEUE_EVERY:
-                    last_requeue = time.monotonic()
-                    requeue_lost(now)
-                deadline = next_deadline()
-                if deadline is not None:
-                    interval = min(interval, max(0.0, (deadline - utcnow()).total_seconds()))
-            except Exception:
-                # The database or Redis is away; keep trying, gently.
-                log.exception("sweep failed; retrying")
-                db.session.rollback()
-                interval = max(interval, 2.0)
-            stop.wait(interval)
-        db.session.remove()

@@ -290,3 +290,18 @@ class Notification(Model):
     flip: so.Mapped[Flip | None] = so.relationship()
     check: so.Mapped[Check] = so.relationship()
     channel: so.Mapped[Channel | None] = so.relationship()
+
+
+class Heartbeat(Model):
+    """When a part of the installation last ran: the sweep, the job loop, the web.
+
+    One row each, written by whichever process runs that part, so /health and
+    the dashboard can tell a worker that stopped from one that is merely idle.
+    """
+
+    __tablename__ = "heartbeats"
+
+    name: so.Mapped[str] = so.mapped_column(sa.String(20), primary_key=True)
+    at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The web: the address it serves, for links written where there is no request.
+    detail: so.Mapped[str] = so.mapped_column(sa.Text, default="")

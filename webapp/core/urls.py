@@ -2,16 +2,19 @@
 
 The root is BASE_URL. Without it a web request knows the host it came to
 (`web.urls.base_url`), but the worker, which writes the links in alerts, knows
-none: it uses http://localhost:PORT, which is right for `make run` and tells
-anyone reading a mail from a real deployment to set BASE_URL.
+none: it uses the address the web recorded when it began serving
+(`web.address`), and only when there is none yet, http://localhost:PORT.
 """
 
 from flask import current_app
 
+from .heartbeats import web_address
+
 
 def site_root() -> str:
-    """BASE_URL, else http://localhost:PORT."""
-    return current_app.config["BASE_URL"] or f"http://localhost:{current_app.config['PORT']}"
+    """BASE_URL, else the web's recorded address, else http://localhost:PORT."""
+    config = current_app.config
+    return config["BASE_URL"] or web_address() or f"http://localhost:{config['PORT']}"
 
 
 def ping_url(base: str, path: str) -> str:

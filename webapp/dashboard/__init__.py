@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from ..alerts.health import worker_silence
 from .display import timefmt
 from .display.schedule_words import grace_words, schedule_words
 from .pages import auth, channels, check, home, settings
@@ -19,3 +20,4 @@ def init_app(app: Flask) -> None:
     timefmt.init_app(app)
     app.add_template_global(schedule_words)
     app.add_template_global(grace_words)
+    app.add_template_global(worker_silence)

@@ -10,7 +10,7 @@ from flask_mail import Connection, Message
 from ...core.channels import split_addresses
 from ...core.text import one_line
 from ...core.users import email_error
-from .base import Content, DeliveryError
+from .base import Content, DeliveryError, connection_trouble
 
 
 class TimeoutConnection(Connection):
@@ -29,6 +29,10 @@ class TimeoutConnection(Connection):
 
 
 def send(addresses: str, headers: dict[str, str], content: Content) -> None:
+    mail = current_app.extensions["mail"]
+    if not mail.server:
+        raise DeliveryError("email is not configured here: set MAIL_SERVER (and MAIL_PORT, "
+                            "MAIL_USERNAME, MAIL_PASSWORD) to send alerts by email")
     # Headers are built from what the database holds, which older releases
     # took unchecked: no stored value may make the message undeliverable.
     recipients: list[str | tuple[str, str]] = [
@@ -38,7 +42,31 @@ def send(addresses: str, headers: dict[str, str], content: Content) -> None:
     msg = Message(subject=one_line(content.subject), recipients=recipients, body=content.text,
                   html=content.html)
     try:
-        with TimeoutConnection(current_app.extensions["mail"]) as conn:
+        with TimeoutConnection(mail) as conn:
             conn.send(msg)
     except (smtplib.SMTPException, OSError) as e:
-        raise DeliveryError(f"SMTP: {type(e).__name__}: {e}") from e
+        raise DeliveryError(readable(e, f"{mail.server}:{mail.port}")) from e
+
+
+def readable(e: smtplib.SMTPException | OSError, server: str) -> str:
+    """One sentence for a mail that could not be sent."""
+    if isinstance(e, smtplib.SMTPAuthenticationError):
+        return f"the mail server {server} refused the login (check MAIL_USERNAME and MAIL_PASSWORD)"
+    if isinstance(e, smtplib.SMTPRecipientsRefused):
+        refused = ", ".join(f"{address} ({code} {text(reply)})"
+                            for address, (code, reply) in e.recipients.items())
+        return f"the mail server {server} refused the addresses {refused}"
+    if isinstance(e, smtplib.SMTPSenderRefused):
+        return (f"the mail server {server} refused the sender {e.sender} "
+                f"({e.smtp_code} {text(e.smtp_error)})")
+    if isinstance(e, smtplib.SMTPResponseException):
+        return f"the mail server {server} answered {e.smtp_code} {text(e.smtp_error)}"
+    if isinstance(e, smtplib.SMTPServerDisconnected):
+        return f"the mail server {server} closed the connection"
+    trouble = connection_trouble(e)
+    return f"could not connect to the mail server {server}: {trouble or one_line(str(e))}"
+
+
+def text(reply: bytes | str) -> str:
+    """An SMTP reply as one line of text."""
+    return one_line(reply.decode(errors="replace") if isinstance(reply, bytes) else reply)

@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import requests
 from flask import current_app
 
 from .. import outbound
-from .base import Content, DeliveryError
+from .base import Content, DeliveryError, causes, connection_trouble
 
 
-def refusal(e: BaseException) -> outbound.PrivateAddressRefused | None:
-    """The guard's refusal, wherever requests and urllib3 wrapped it."""
-    seen = set()
-    stack: list[BaseException | None] = [e]
-    while stack:
-        current = stack.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, outbound.PrivateAddressRefused):
-            return current
-        stack.extend([current.__cause__, current.__context__,
-                      *[a for a in getattr(current, "args", ()) if isinstance(a, BaseException)],
-                      getattr(current, "reason", None)])
-    return None
+def readable(e: requests.RequestException, url: str, timeout: float) -> str:
+    """One sentence for a webhook that could not be sent."""
+    host = urlsplit(url).hostname or url
+    for cause in causes(e):
+        if isinstance(cause, outbound.PrivateAddressRefused):
+            return str(cause)
+    if isinstance(e, requests.TooManyRedirects):
+        return f"{host} redirected more than {outbound.MAX_REDIRECTS} times"
+    if isinstance(e, requests.ReadTimeout):
+        return f"{host} did not answer within {timeout:g} s"
+    if isinstance(e, (requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader,
+                      requests.exceptions.URLRequired)):
+        return f"the webhook cannot be sent as configured: {e}"
+    trouble = connection_trouble(e)
+    return f"could not connect to {host}: {trouble or 'the connection failed'}"
 
 
 def send(url: str, headers: dict[str, str], content: Content) -> None:
@@ -33,8 +35,7 @@ def send(url: str, headers: dict[str, str], content: Content) -> None:
         response = session.post(url, json=content.payload, headers=headers,
                                  timeout=config["INTEGRATIONS_TIMEOUT"])
     except requests.RequestException as e:
-        refused = refusal(e)
-        raise DeliveryError(str(refused) if refused else f"{type(e).__name__}: {e}") from e
+        raise DeliveryError(readable(e, url, config["INTEGRATIONS_TIMEOUT"])) from e
     finally:
         session.close()
     if not 200 <= response.status_code < 300:

@@ -84,6 +84,14 @@ def no_change() -> Response:
     return Response(status=204, headers={"Cache-Control": "no-store"})
 
 
+@bp.get("/worker-status")
+@login_required
+def worker_status():
+    """The banner that says when the worker is not sending alerts (empty when it is)."""
+    body = render_template("dashboard/partials/_worker_banner.html")
+    return Response(body, headers={"Cache-Control": "no-store"})
+
+
 @bp.get("/favicon.svg")
 def favicon():
     """The tab icon: a heart, red with the number of checks down when there are any."""

@@ -1,0 +1,38 @@
+"""The banner every logged-in page shows while the worker is not sending alerts."""
+
+import re
+
+from support import record_beats
+
+NEVER = "Alerts are not being sent: no worker has run yet (start it with python worker.py)."
+
+
+def test_every_page_says_so_when_no_worker_has_run(logged_in, no_worker):
+    for path in ("/", "/settings/", "/settings/channels/", "/checks/new"):
+        assert NEVER in logged_in.get(path).get_data(as_text=True), path
+
+
+def test_it_says_how_long_the_worker_has_been_silent(app, logged_in, no_worker):
+    record_beats(app, sweep=42, jobs=1)
+    html = logged_in.get("/").get_data(as_text=True)
+    assert re.search(r"the worker has not run for 4[23] s\.", html)
+
+
+def test_there_is_no_banner_while_the_worker_runs(app, logged_in, no_worker):
+    record_beats(app, sweep=0, jobs=0)
+    html = logged_in.get("/").get_data(as_text=True)
+    assert 'id="worker-banner"' in html and "banner-down" not in html
+
+
+def test_the_banner_asks_again_every_few_seconds(app, logged_in, no_worker):
+    r = logged_in.htmx("/worker-status")
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
+    html = r.get_data(as_text=True)
+    assert 'hx-get="/worker-status" hx-trigger="every 5s" hx-swap="outerHTML"' in html
+    assert NEVER in html
+    record_beats(app, sweep=0, jobs=0)
+    assert "banner-down" not in logged_in.htmx("/worker-status").get_data(as_text=True)
+
+
+def test_pages_without_login_have_no_banner(client, no_worker):
+    assert "worker-banner" not in client.get("/login").get_data(as_text=True)
