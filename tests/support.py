@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import contextlib
 import html as html_lib
+import os
 import re
+import signal
 import socket
+import subprocess
+import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+import redis
 import sqlalchemy as sa
 
 from webapp.alerts.delivery import deliver
@@ -18,6 +24,8 @@ from webapp.core.heartbeats import beat
 from webapp.core.models import ApiKey, Check, Notification, Ping, User
 from webapp.core.times import utcnow
 from webapp.db import db
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # The check form as a browser sends it for a check with only a name typed.
 NAME_ONLY = {"name": "nightly-backup", "kind": "interval", "every": "1", "every_unit": "days",
@@ -130,3 +138,39 @@ def settle_deliveries(app, timeout: float = 20.0) -> None:
 
         wait_until(settled, timeout)
         db.session.remove()
+
+
+class WorkerProcess:
+    def __init__(self, settings: dict, log: Path):
+        self.env = {**os.environ, **settings}
+        self.log = log  # kept for reading when a test fails
+        self.proc: subprocess.Popen | None = None
+
+    def start(self):
+        with open(self.log, "a") as out:
+            # A session of its own, so that kill() takes down anything it starts.
+            self.proc = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=self.env,
+                                         stdout=out, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+        # Ready when RQ has registered it as a worker on our queue.
+        conn = redis.Redis.from_url(self.env["REDIS_URL"])
+        queue = self.env["RQ_QUEUE"]
+        wait_until(lambda: conn.scard(f"rq:workers:{queue}") > 0, timeout=20)
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self):
+        """SIGKILL to the worker (its whole process group), as a crash or OOM kill would."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()

@@ -10,10 +10,11 @@ import sqlalchemy as sa
 from rq import Retry
 
 from support import wait_until
+from webapp.alerts.delivery import deliver
 from webapp.alerts.queue import RETRY_INTERVALS, get_queue
-from webapp.alerts.sweep import requeue_lost, sweep_once
+from webapp.alerts.sweep import requeue_due, sweep_once
 from webapp.core.flips import record_flip
-from webapp.core.models import Check, Flip, Notification, Ping
+from webapp.core.models import Channel, Check, Flip, Notification, Ping
 from webapp.core.times import utcnow
 from webapp.db import db
 
@@ -156,8 +157,8 @@ def test_a_notification_whose_job_vanished_is_requeued_and_sent(app, live_server
                     reason="test", actor="test", now=long_ago)
         check.status = "down"
         db.session.commit()
-        assert requeue_lost() == 1
-        assert requeue_lost() == 0  # its new job exists: no second one
+        assert requeue_due() == 1
+        assert requeue_due() == 0  # its new job exists: no second one
         db.session.remove()
     [mail] = mailbox.wait_for(1, timeout=10)
     assert mail["Subject"] == "DOWN: nightly-backup"
@@ -179,7 +180,7 @@ def test_a_job_an_older_release_queued_under_another_name_is_replaced(app, live_
         db.session.commit()
         get_queue().enqueue("webapp.notify.deliver_job", note_id, job_id=job_id,
                             retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS))
-        assert requeue_lost() == 1
+        assert requeue_due() == 1
         assert db.session.scalar(sa.select(Notification.job_id)) != job_id
         db.session.remove()
     [mail] = mailbox.wait_for(1, timeout=10)
@@ -194,3 +195,29 @@ def test_a_healthchecks_failure_mails_its_body(live_server, worker, user, mailbo
     text = mail.get_body(("plain",)).get_content()
     assert "exit status 1" in text and "rsync: connection refused" in text
     assert "rsync: connection refused" in mail.get_body(("html",)).get_content()
+
+
+def test_a_retry_waits_on_its_row_for_its_backoff_then_the_sweep_starts_it(app, client, check,
+                                                                           receiver, no_worker):
+    with app.app_context():
+        # The check's only channel: a webhook that fails.
+        user_id = db.session.scalar(sa.select(Check.user_id))
+        hook = Channel(user_id=user_id, kind="webhook", name="hook", value=f"{receiver.url}/h")
+        hook.checks = list(db.session.scalars(sa.select(Check)))
+        db.session.add(hook)
+        db.session.commit()
+    receiver.status = 500
+    assert client.get(f"/api/push/{check}?status=down").status_code == 200
+    with app.app_context():
+        note = db.session.scalar(sa.select(Notification))
+        assert deliver(note.id) == "attempt 1 failed, next in 5 s: the webhook answered HTTP 500"
+        db.session.refresh(note)
+        assert note.job_id is None and note.status == "pending"
+        assert 4 <= (note.next_attempt - utcnow()).total_seconds() <= 5
+        assert requeue_due(utcnow()) == 0  # the backoff is not over
+        later = utcnow() + timedelta(seconds=6)
+        assert requeue_due(later) == 1
+        db.session.refresh(note)
+        assert note.next_attempt == later and get_queue().fetch_job(note.job_id) is not None
+        assert requeue_due(later) == 0  # its job is queued: no second one
+        db.session.remove()

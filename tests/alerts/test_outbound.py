@@ -156,15 +156,17 @@ def test_an_smtp_server_that_is_not_there_is_said_in_a_sentence(app, ctx):
         f"could not connect to the mail server 127.0.0.1:{closed}: connection refused")
 
 
-def test_without_mail_server_email_says_it_is_not_configured(app, client, new_check, mailbox):
+def test_without_mail_server_email_says_it_is_not_configured(app, client, new_check, mailbox,
+                                                             no_worker):
     uuid = new_check(name="nightly-backup")
     with mail_setting(app, "server", ""):
         assert client.get(f"/api/push/{uuid}?status=down").status_code == 200
         with app.app_context():
             note_id = db.session.scalar(sa.select(Notification.id))
-            with pytest.raises(DeliveryError):
-                deliver(note_id)
-            error = db.session.scalar(sa.select(Notification.error))
-    assert error == ("email is not configured here: set MAIL_SERVER (and MAIL_PORT, "
-                     "MAIL_USERNAME, MAIL_PASSWORD) to send alerts by email")
+            outcome = deliver(note_id)
+            note = db.session.get(Notification, note_id)
+    reason = ("email is not configured here: set MAIL_SERVER (and MAIL_PORT, "
+              "MAIL_USERNAME, MAIL_PASSWORD) to send alerts by email")
+    assert outcome == f"attempt 1 failed, next in 5 s: {reason}"
+    assert (note.status, note.error, note.job_id) == ("pending", reason, None)
     assert mailbox.messages == []

@@ -46,20 +46,22 @@ def test_a_delivery_overdue_by_its_retry_schedule_is_stale(app, client, check, n
     assert body["status"] == "ok" and body["oldest_pending_notification_s"] < 5
     with app.app_context():
         long_ago = utcnow() - timedelta(minutes=10)
-        db.session.execute(sa.update(Notification).values(created=long_ago, enqueued=long_ago))
+        db.session.execute(sa.update(Notification).values(created=long_ago,
+                                                          next_attempt=long_ago))
         db.session.commit()
     r = client.get("/health")
     assert r.status_code == 503 and r.get_json()["stale"] == ["deliveries"]
     assert r.get_json()["oldest_pending_notification_s"] >= 600
 
 
-def test_each_retry_widens_what_a_pending_delivery_may_wait():
+def test_a_pending_delivery_is_overdue_past_its_next_attempt_and_time_limit():
     now = utcnow()
-    limit = 35.0
-    first = due_by(Pending(now, now, 0), limit)
-    assert first == now + timedelta(seconds=35 + 30)
-    # Three failed tries: 5 + 15 + 60 s of backoff, four attempts' time limits.
-    assert due_by(Pending(now, now, 3), limit) == now + timedelta(seconds=80 + 4 * 35 + 30)
+    created = now - timedelta(hours=1)
+    # Its next attempt (after a backoff, say) is due in a minute: not overdue for a while.
+    assert due_by(Pending(created, now + timedelta(minutes=1)), 35.0) == (
+        now + timedelta(minutes=1, seconds=35 + 30))
+    # A row without one (made by an older release) counts from its creation.
+    assert due_by(Pending(created, None), 35.0) == created + timedelta(seconds=65)
 
 
 def test_the_database_and_redis_are_named_when_away(app):

@@ -2,8 +2,9 @@
 
 A flip commits its notification rows (the outbox) with the state change;
 `dispatch` then hands each row to RQ, and `deliver` sends it and marks it
-sent. Rows stay the source of truth: if Redis loses the job or the worker dies
-mid-send, the sweep finds the row still pending and starts a new job.
+sent, or keeps the reason and when to try again. Rows stay the source of
+truth: the sweep starts a job for each retry that is due, and a new one for a
+row whose job Redis lost or whose worker died mid-send.
 """
 
 from __future__ import annotations
@@ -62,11 +63,15 @@ def claim(notification_id: int, now: datetime) -> bool:
 
 
 def deliver(notification_id: int) -> str:
-    """Send one notification and record the outcome; raises so RQ retries.
+    """Send one notification and record the outcome: sent, failed for good, or
+    a retry due after its backoff (which the sweep starts). Returns what happened.
 
-    The RQ job: the worker runs it inside an app context of its own.
+    The RQ job: the worker runs it inside an app context of its own. A failed
+    send does not raise: the row holds the reason and the time of the next
+    attempt, so retries survive Redis being flushed and the log says each in a line.
     """
-    if not claim(notification_id, utcnow()):
+    now = utcnow()
+    if not claim(notification_id, now):
         return "skipped: already sent, given up, or being sent"
     row = db.session.get_one(Notification, notification_id)  # claimed, so it is there
     try:
@@ -77,17 +82,7 @@ def deliver(notification_id: int) -> str:
         else:  # a fault of ours, not the channel's: the traceback is for the log
             log.exception("notification %s: unexpected error", notification_id)
             reason = "an internal error stopped this delivery (the worker's log has the details)"
-        give_up = row.attempts >= MAX_ATTEMPTS
-        db.session.execute(
-            sa.update(notifications)
-            .where(notifications.c.id == notification_id)
-            .values(status="failed" if give_up else "pending", error=reason[:2000],
-                    lease_until=None)
-        )
-        db.session.commit()
-        if give_up:
-            return f"failed after {row.attempts} attempts: {reason}"
-        raise
+        return record_failure(row, reason)
     db.session.execute(
         sa.update(notifications)
         .where(notifications.c.id == notification_id)
@@ -95,6 +90,26 @@ def deliver(notification_id: int) -> str:
     )
     db.session.commit()
     return "sent"
+
+
+def record_failure(row: Notification, reason: str) -> str:
+    """After a failed attempt: the next one's time, or, after the last, failed."""
+    give_up = row.attempts >= MAX_ATTEMPTS
+    values: dict[str, object] = {"error": reason[:2000], "lease_until": None}
+    if give_up:
+        values["status"] = "failed"
+    else:
+        # No job until the backoff is over; the sweep then starts one.
+        backoff = RETRY_INTERVALS[row.attempts - 1]
+        values.update(job_id=None, next_attempt=utcnow() + timedelta(seconds=backoff))
+    db.session.execute(sa.update(notifications).where(notifications.c.id == row.id).values(values))
+    db.session.commit()
+    if give_up:
+        log.warning("notification %s: failed after %s attempts: %s", row.id, row.attempts, reason)
+        return f"failed after {row.attempts} attempts: {reason}"
+    log.warning("notification %s: attempt %s failed (%s); next in %s s",
+                row.id, row.attempts, reason, backoff)
+    return f"attempt {row.attempts} failed, next in {backoff} s: {reason}"
 
 
 def send(row: Notification) -> None:

@@ -2,9 +2,9 @@
 
 Each part is judged by its heartbeat: the sweep must have run within 10 s,
 the job loop within a job's time limit and a little more (a job in progress
-holds its heartbeat back). And no notification may wait longer than its retry
-schedule allows: a delivery overdue by that schedule means the job loop, or
-Redis, is not doing its work, even when every heartbeat looks fresh.
+holds its heartbeat back). And no notification may wait long past its next
+attempt (which its row keeps, backoff included): an overdue delivery means the
+job loop, or Redis, is not doing its work, even when every heartbeat looks fresh.
 """
 
 from __future__ import annotations
@@ -20,17 +20,16 @@ from ..core.times import utcnow
 from ..db import db
 from .liveness import JOB_LOOP_BEAT_EVERY, SWEEP_STALE_AFTER
 from .outages import dependency
-from .queue import RETRY_INTERVALS, delivery_time_limit, get_queue
+from .queue import delivery_time_limit, get_queue
 
-# What the retry schedule cannot account for: the scheduler's and the job
-# loop's own delays, and a requeue by the sweep.
+# What the row's time cannot account for: the sweep's and the job loop's own
+# delays, and a job lost and started again.
 SLACK = timedelta(seconds=30)
 
 
 class Pending(NamedTuple):
     created: datetime
-    enqueued: datetime | None
-    attempts: int
+    next_attempt: datetime | None
 
 
 def jobs_stale_after() -> float:
@@ -42,10 +41,9 @@ def lag(at: datetime | None, now: datetime) -> float | None:
 
 
 def due_by(row: Pending, limit: float) -> datetime:
-    """When the next attempt at a pending notification must have begun."""
-    # After `attempts` tries, each within its time limit, and their backoffs.
-    waited = sum(RETRY_INTERVALS[:row.attempts]) + (row.attempts + 1) * limit
-    return (row.enqueued or row.created) + timedelta(seconds=waited) + SLACK
+    """When the next attempt at a pending notification must have ended: its
+    row says when it is due, and it may take the delivery time limit."""
+    return (row.next_attempt or row.created) + timedelta(seconds=limit) + SLACK
 
 
 def silent_parts(beats: dict[str, datetime | None], now: datetime,
@@ -98,7 +96,7 @@ def check_health() -> dict[str, Any]:
     try:
         beats = {name: row.at for name, row in last_beats().items()}
         pending = [Pending(*row) for row in db.session.execute(
-            sa.select(Notification.created, Notification.enqueued, Notification.attempts)
+            sa.select(Notification.created, Notification.next_attempt)
             .where(Notification.status == "pending"))]
     except Exception as e:
         if dependency(e) is None:

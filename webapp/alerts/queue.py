@@ -15,15 +15,16 @@ from pathlib import Path
 
 import redis
 from flask import Flask, current_app
-from rq import Queue, Retry
+from rq import Queue
 
 log = logging.getLogger(__name__)
 
 LOCAL_REDIS = "redis://127.0.0.1:6379/0"
 # The job that delivers a notification, by its dotted name (RQ imports it).
 DELIVERY_JOB = "webapp.alerts.delivery.deliver"
-# Backoff between delivery attempts of one job; the sweep starts a new job
-# when these are spent and the row is still pending.
+# Backoff between the attempts at one notification: after attempt n fails, the
+# next is due RETRY_INTERVALS[n - 1] seconds later (kept on the row as
+# next_attempt, for the sweep to start); after the last, the row is failed.
 RETRY_INTERVALS = [5, 15, 60, 300, 900, 3600]
 
 
@@ -104,7 +105,6 @@ def enqueue_delivery(notification_id: int, job_id: str) -> None:
         DELIVERY_JOB,
         notification_id,
         job_id=job_id,
-        retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
         job_timeout=delivery_time_limit(),
         failure_ttl=7 * 86400,
     )

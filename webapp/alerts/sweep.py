@@ -30,7 +30,7 @@ notifications = Notification.__table__
 BATCH = 500
 # A job younger than this may simply not have reached Redis yet.
 REQUEUE_AFTER = timedelta(seconds=10)
-REQUEUE_EVERY = 5.0  # seconds between looks for lost delivery jobs
+REQUEUE_EVERY = 1.0  # seconds between looks for due retries and lost jobs
 DEAD_JOB_STATES = {JobStatus.FAILED, JobStatus.FINISHED, JobStatus.STOPPED, JobStatus.CANCELED}
 
 
@@ -122,8 +122,8 @@ def next_deadline() -> datetime | None:
     return deadline
 
 
-def job_is_lost(job_id: str | None, lease_until: datetime | None, now: datetime) -> bool:
-    job = get_queue().fetch_job(job_id) if job_id else None
+def job_is_lost(job_id: str, lease_until: datetime | None, now: datetime) -> bool:
+    job = get_queue().fetch_job(job_id)
     if job is None:
         return True  # Redis flushed or restarted without persistence
     if job.func_name != DELIVERY_JOB:
@@ -132,7 +132,7 @@ def job_is_lost(job_id: str | None, lease_until: datetime | None, now: datetime)
         return True
     status = job.get_status(refresh=False)
     if status in DEAD_JOB_STATES:
-        return True  # retries spent, or the job gave up without sending
+        return True  # it ended (on an error, say) and left the row pending
     if status != JobStatus.STARTED:
         return False  # queued, or scheduled for a retry: it will run
     if lease_until is not None:
@@ -148,33 +148,41 @@ def job_is_lost(job_id: str | None, lease_until: datetime | None, now: datetime)
     return started + timedelta(seconds=delivery_time_limit()) < now
 
 
-def requeue_lost(now: datetime | None = None) -> int:
-    """Start a new job for each pending notification whose job is gone."""
+def requeue_due(now: datetime | None = None) -> int:
+    """Start a job for each pending notification that needs one: its retry is
+    due (it has no job), or its job is gone from Redis or dead."""
     now = now or utcnow()
     rows = db.session.execute(
         sa.select(notifications.c.id, notifications.c.job_id, notifications.c.lease_until)
         .where(
             notifications.c.status == "pending",
-            notifications.c.enqueued < now - REQUEUE_AFTER,
             sa.or_(notifications.c.lease_until.is_(None), notifications.c.lease_until < now),
+            sa.or_(
+                sa.and_(notifications.c.job_id.is_(None), notifications.c.next_attempt <= now),
+                # A job younger than REQUEUE_AFTER may simply not be in Redis yet.
+                sa.and_(notifications.c.job_id.is_not(None),
+                        notifications.c.next_attempt < now - REQUEUE_AFTER),
+            ),
         )
+        .order_by(notifications.c.next_attempt)
         .limit(BATCH)
     ).all()
     db.session.rollback()
-    requeued = 0
+    started = 0
     for row in rows:
-        if not job_is_lost(row.job_id, row.lease_until, now):
+        if row.job_id is not None and not job_is_lost(row.job_id, row.lease_until, now):
             continue
         job_id = new_job_id()
-        # Conditional on the old job id, so two sweepers start one job, not two.
+        # Conditional on the job id read, so two sweepers start one job, not two.
+        same_job = (notifications.c.job_id.is_(None) if row.job_id is None
+                    else notifications.c.job_id == row.job_id)
         claimed = rows_changed(db.session.execute(
             sa.update(notifications)
-            .where(notifications.c.id == row.id, notifications.c.job_id == row.job_id,
-                   notifications.c.status == "pending")
-            .values(job_id=job_id, enqueued=now)
+            .where(notifications.c.id == row.id, same_job, notifications.c.status == "pending")
+            .values(job_id=job_id, next_attempt=now)
         ))
         db.session.commit()
         if claimed:
             enqueue_delivery(row.id, job_id)
-            requeued += 1
-    return requeued
+            started += 1
+    return started

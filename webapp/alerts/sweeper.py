@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import datetime
 
 from flask import Flask, current_app
 
@@ -20,7 +21,7 @@ from ..core.times import utcnow
 from ..db import db
 from .liveness import Liveness
 from .outages import Outage, dependency, summary
-from .sweep import REQUEUE_EVERY, next_deadline, requeue_lost, send_reminders, sweep_once
+from .sweep import REQUEUE_EVERY, next_deadline, requeue_due, send_reminders, sweep_once
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +30,14 @@ BACKOFF = 1.0  # the least sleep after a failed cycle
 
 
 class Sweeper:
+    """The sweep's loop in one worker process, and what it knows of its own health."""
+
     def __init__(self, app: Flask, stop: threading.Event, liveness: Liveness):
         self.app, self.stop, self.liveness = app, stop, liveness
         self.database = Outage(log, "sweep", "the database")
         self.redis = Outage(log, "sweep", "Redis")
         self.last_requeue = self.last_beat = 0.0
+        self.jobs_written: datetime | None = None  # the job loop's beat last written
         self.last_fault = ""  # the unexpected error last logged, to log each once
 
     def run(self) -> None:
@@ -61,7 +65,7 @@ class Sweeper:
         if time.monotonic() - self.last_requeue >= REQUEUE_EVERY:
             self.last_requeue = time.monotonic()
             try:
-                requeue_lost(now)
+                requeue_due(now)
             except Exception as e:
                 self.trouble(e)
             else:
@@ -75,8 +79,10 @@ class Sweeper:
         if time.monotonic() - self.last_beat < BEAT_EVERY:
             return
         beat("sweep", utcnow())
-        if self.liveness.jobs_at is not None:
-            beat("jobs", self.liveness.jobs_at)
+        jobs_at = self.liveness.jobs_at
+        if jobs_at is not None and jobs_at != self.jobs_written:
+            beat("jobs", jobs_at)
+            self.jobs_written = jobs_at
         self.last_beat = time.monotonic()
 
     def trouble(self, e: Exception) -> None:

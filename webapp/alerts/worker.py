@@ -97,8 +97,9 @@ def run_jobs(app: Flask, liveness: Liveness, outage: Outage, stopping: threading
         worker = AppWorker([queue], connection=connection, worker_ttl=WORKER_TTL)
         worker.app, worker.liveness, worker.redis_outage = app, liveness, outage
         try:
-            # The scheduler it runs fires the delayed retries.
-            worker.work(with_scheduler=True)
+            # No RQ scheduler (a forked process of its own): retries wait on
+            # their rows for the sweep to start them.
+            worker.work()
         except Exception as e:  # its teardown too may meet the outage
             if dependency(e) == "Redis":
                 outage.failed(e)

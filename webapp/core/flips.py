@@ -36,7 +36,7 @@ def queue_notifications(conn: sa.Connection, check_id: int, user_id: int, flip_i
     rows = [
         {"flip_id": flip_id, "check_id": check_id, "channel_id": channel_id, "event": event,
          "kind": kind, "target": target, "status": "pending", "attempts": 0, "error": "",
-         "created": now, "job_id": new_job_id(), "enqueued": now}
+         "created": now, "job_id": new_job_id(), "next_attempt": now}
         for channel_id, kind, target, _ in alert_targets(conn, check_id, user_id)
     ]
     if not rows:

@@ -284,8 +284,10 @@ class Notification(Model):
     # A sender holds the row until lease_until; a lease that ran out means the
     # sender died, so the sweep may hand the row to a new job.
     lease_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The job that is to make the next attempt; None while a retry waits for
+    # next_attempt, when the sweep starts one (the backoff lives here, not in Redis).
     job_id: so.Mapped[str | None] = so.mapped_column(sa.String(64))
-    enqueued: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    next_attempt: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     flip: so.Mapped[Flip | None] = so.relationship()
     check: so.Mapped[Check] = so.relationship()
