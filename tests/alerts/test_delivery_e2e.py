@@ -70,27 +70,6 @@ def test_down_and_up_reach_every_selected_channel(app, live_server, worker, user
     wait_until(lambda: [r[1] for r in rows(app)] == ["sent"] * 6)
 
 
-def test_an_smtp_outage_delays_a_mail_but_never_loses_or_doubles_it(
-        app, live_server, worker, user, mailbox, smtp_server):
-    check = api_post(live_server, user[1], "/checks/", {"name": "backup", "timeout": 3600})
-    smtp_server.stop()
-    try:
-        requests.get(f"{live_server}/api/push/{check['uuid']}?status=down", timeout=10)
-        # The first attempt fails at once and is recorded; the retry comes 5 s later.
-        wait_until(lambda: rows(app) and rows(app)[0][3], timeout=10)
-        assert rows(app)[0][3] == (f"could not connect to the mail server "
-                                   f"127.0.0.1:{smtp_server.port}: connection refused")
-        assert rows(app)[0][1] == "pending" and mailbox.messages == []
-        time.sleep(2)
-    finally:
-        smtp_server.start()
-    [mail] = mailbox.wait_for(1, timeout=25)
-    assert mail["Subject"] == "DOWN: backup"
-    wait_until(lambda: rows(app)[0][1] == "sent")
-    time.sleep(2)
-    assert len(mailbox.messages) == 1
-
-
 def test_a_worker_killed_mid_delivery_is_replaced_and_the_row_delivered(
         app, live_server, worker, user, receiver):
     api_post(live_server, user[1], "/channels/", {"kind": "webhook", "name": "hook",

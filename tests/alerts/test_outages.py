@@ -1,8 +1,9 @@
-"""Outages of Redis and of the database, with a real worker process: it keeps
-running, says so once, and every alert due meanwhile arrives exactly once.
+"""Outages of Redis, the database and the mail server, with a real worker
+process: it keeps running, says so once, and every alert due meanwhile
+arrives exactly once.
 
-(An SMTP outage is tested in test_delivery_e2e.py.) The outages last as long as
-the issue that asked for these tests measured them: Redis 30 s, the database 20 s.
+The outages last as long as the issue that asked for these tests measured
+them: Redis 30 s, the database 20 s, SMTP 60 s.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from webapp.db import db
 
 REDIS_OUTAGE = 30.0
 DATABASE_OUTAGE = 20.0
+SMTP_OUTAGE = 60.0
 
 
 @pytest.fixture
@@ -132,3 +134,32 @@ def test_the_database_unavailable_for_20_s(app, api, client, mailbox, receiver, 
     assert not [t for t in pings if away + 12 < t < back]
     wait_until(lambda: [r for r in receiver.requests
                         if r["path"] == "/watchdog" and r["received_at"] > back], timeout=10)
+
+
+def test_the_mail_server_down_for_60_s(app, api, client, mailbox, smtp_server, lone_worker):
+    smtp_server.stop()
+    try:
+        make_checks(api, client, a=1, b=2, c=2)  # due in 2-3 s, while the mail server is away
+        gone = time.monotonic()
+        wait_until(lambda: len(statuses(app)) == 3, timeout=15)
+        with app.app_context():
+            errors = set(db.session.scalars(sa.select(Notification.error)))
+            db.session.remove()
+        assert errors == {f"could not connect to the mail server 127.0.0.1:{smtp_server.port}: "
+                          "connection refused"}
+        time.sleep(max(0.0, SMTP_OUTAGE - (time.monotonic() - gone)))
+        assert lone_worker.running
+    finally:
+        smtp_server.start()
+    # The fourth attempt of each comes 80 s after its first (5 + 15 + 60 s of backoff).
+    mails = mailbox.wait_for(3, timeout=45)
+    assert sorted(m["Subject"] for m in mails) == ["DOWN: a", "DOWN: b", "DOWN: c"]
+    wait_until(lambda: statuses(app) == ["sent"] * 3, timeout=10)
+    time.sleep(3)
+    assert len(mailbox.messages) == 3 and lone_worker.running
+    with app.app_context():
+        assert set(db.session.scalars(sa.select(Notification.attempts))) == {4}
+        db.session.remove()
+    # One line per failed attempt, no traceback.
+    assert len(log_lines(lone_worker, "failed (could not connect to the mail server")) == 9
+    assert log_lines(lone_worker, "Traceback") == []

@@ -167,6 +167,19 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
     unavailable, after rolling back.
     """
     now = now or utcnow()
+    read: list[bool] = []  # set once the check's row was read: from then on, no retry
+    try:
+        return _apply_ping(uuid, data, now, read)
+    except sa.exc.DBAPIError as e:
+        if read or not e.connection_invalidated:
+            raise
+    # The thread's kept connection had died (PostgreSQL restarted since the last
+    # ping, say) and failed the first statement, before anything was written:
+    # one more try, on a fresh connection, cannot store the ping twice.
+    return _apply_ping(uuid, data, now, [])
+
+
+def _apply_ping(uuid: str, data: PingData, now: datetime, read: list[bool]) -> Applied | None:
     # A Core connection of the thread's own rather than the ORM session: on
     # this path the session's bookkeeping would cost more than the statements
     # do. The ping-writer lock covers only the transaction; begin() commits
@@ -175,6 +188,7 @@ def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applie
         if conn.dialect.name == "sqlite":
             _BEGIN_IMMEDIATE.execute(conn, {})
         row = _READ.first(conn, {"p_uuid": uuid})
+        read.append(True)
         if row is None:
             return None
         n = row.n_pings + 1

@@ -127,12 +127,18 @@ class Prepared(Generic[RowT]):
         try:
             cursor.execute(compiled.sql, values)
         except conn.dialect.loaded_dbapi.Error as e:
-            cursor.close()
             # The driver's own error, as SQLAlchemy would have raised it
             # (OperationalError for "database is locked"), so callers need
-            # to know one family of errors.
+            # to know one family of errors, and whether the connection died.
+            lost = conn.dialect.is_disconnect(e, dbapi_connection, cursor)
+            cursor.close()
+            if lost:
+                # Tell SQLAlchemy, as its own execute would: it then neither
+                # rolls back on the dead connection nor hands it out again.
+                conn.invalidate(e)
             raise sa.exc.DBAPIError.instance(compiled.sql, values, e,
                                              conn.dialect.loaded_dbapi.Error,
+                                             connection_invalidated=lost,
                                              dialect=conn.dialect) from e
         return compiled, cursor
 
