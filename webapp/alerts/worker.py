@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 
 import redis
 from flask import Flask
@@ -132,17 +133,32 @@ def wait_for_redis(connection: redis.Redis, outage: Outage, stopping: threading.
         return
 
 
+def supervised(name: str, run: Callable[[], None], stop: threading.Event) -> Callable[[], None]:
+    """`run` as a thread's target that is started again if it ever ends on an
+    error before `stop` is set (the sweep catches its own; this is the net below)."""
+
+    def keep_running() -> None:
+        while not stop.is_set():
+            try:
+                run()
+            except Exception:
+                log.exception("%s: stopped on an unexpected error; starting it again", name)
+                stop.wait(RESTART_AFTER)
+
+    return keep_running
+
+
 def main(app: Flask) -> None:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     outage = Outage(log, "job loop", "Redis")
     logging.getLogger("rq.worker").addFilter(QuietRedisTrouble(outage))
     liveness, stop, stopping = Liveness(), threading.Event(), threading.Event()
-    threads = [threading.Thread(target=Sweeper(app, stop, liveness).run, name="sweep",
-                                daemon=True)]
+    parts = {"sweep": Sweeper(app, stop, liveness).run}
     if app.config["WATCHDOG_URL"]:
-        threads.append(threading.Thread(target=run_watchdog, args=(app, stop, liveness),
-                                        name="watchdog", daemon=True))
+        parts["watchdog"] = lambda: run_watchdog(app, stop, liveness)
+    threads = [threading.Thread(target=supervised(name, run, stop), name=name, daemon=True)
+               for name, run in parts.items()]
     for thread in threads:
         thread.start()
     try:
