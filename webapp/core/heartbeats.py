@@ -15,7 +15,6 @@ from ..db import db, rows_changed
 from .models import Heartbeat
 
 beats = Heartbeat.__table__
-NAMES = ("sweep", "jobs", "web")
 
 
 def beat(name: str, at: datetime, detail: str | None = None) -> None:
@@ -36,10 +35,6 @@ def beat(name: str, at: datetime, detail: str | None = None) -> None:
 def last_beats() -> dict[str, Heartbeat]:
     """Each part's row; a part that never ran has none."""
     return {row.name: row for row in db.session.scalars(sa.select(Heartbeat))}
-
-
-def beat_at(name: str) -> datetime | None:
-    return db.session.scalar(sa.select(beats.c.at).where(beats.c.name == name))
 
 
 def web_address() -> str | None:
