@@ -23,6 +23,7 @@ from receivers import Mailbox, Receiver, SmtpServer
 from support import WorkerProcess, free_port, make_user, overrides_from, wait_until
 from webapp import create_app
 from webapp.alerts.queue import LOCAL_REDIS, start_embedded
+from webapp.core.models import Heartbeat
 from webapp.db import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -229,11 +230,16 @@ def worker(worker_process):
 
 
 @pytest.fixture
-def no_worker(worker_process):
+def no_worker(app, worker_process):
     """No worker sweeps or beats during the test (the session's is stopped, then
-    started again if it ran): for tests of what a missing worker looks like."""
+    started again if it ran), and none has beaten before it: for tests of what
+    a missing worker looks like."""
     was_running = worker_process.running
     worker_process.stop()
+    with app.app_context():
+        with db.engine.begin() as conn:  # what it wrote since the last test's cleanup
+            conn.execute(Heartbeat.__table__.delete())
+        db.session.remove()
     yield
     if was_running:
         worker_process.start()
