@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from support import record_beats, wait_until
-from webapp.alerts.health import Pending, assess, due_by
+from webapp.alerts.health import assess, due_by
 from webapp.core.models import Notification
 from webapp.core.times import utcnow
 from webapp.db import db
@@ -54,21 +54,26 @@ def test_a_delivery_overdue_by_its_retry_schedule_is_stale(app, client, check, n
     assert r.get_json()["oldest_pending_notification_s"] >= 600
 
 
-def test_a_pending_delivery_is_overdue_past_its_next_attempt_and_time_limit():
+def test_a_pending_delivery_is_overdue_past_its_next_attempt_and_time_limit(app, client, check,
+                                                                           no_worker):
     now = utcnow()
-    created = now - timedelta(hours=1)
     # Its next attempt (after a backoff, say) is due in a minute: not overdue for a while.
-    assert due_by(Pending(created, now + timedelta(minutes=1)), 35.0) == (
-        now + timedelta(minutes=1, seconds=35 + 30))
+    assert due_by(now + timedelta(minutes=1), 35.0) == now + timedelta(minutes=1, seconds=35 + 30)
     # A row without one (made by an older release) counts from its creation.
-    assert due_by(Pending(created, None), 35.0) == created + timedelta(seconds=65)
+    record_beats(app, sweep=0, jobs=0)
+    assert client.get(f"/api/push/{check}?status=down").status_code == 200
+    with app.app_context():
+        db.session.execute(sa.update(Notification).values(
+            created=now - timedelta(seconds=70), next_attempt=None))
+        db.session.commit()
+    assert client.get("/health").get_json()["stale"] == ["deliveries"]
 
 
 def test_the_database_and_redis_are_named_when_away(app):
     with app.app_context():
         now = utcnow()
-        body = assess(now, {"sweep": now, "jobs": now}, [], database=False, redis=False,
-                      queue_depth=None)
+        body = assess(now, {"sweep": now, "jobs": now}, None, None, database=False,
+                      redis=False, queue_depth=None)
     assert body["stale"] == ["database", "redis"]
     assert (body["database"], body["redis"], body["queue_depth"]) == (
         "unavailable", "unavailable", None)

@@ -38,8 +38,9 @@ def recent_pings(check_id: int) -> list[Ping]:
     ))
 
 
-def webhook_payload(event: str, check: Check, reason: str, changed_at: datetime | None) -> dict:
-    """The JSON a webhook receives (documented in the README)."""
+def webhook_payload(event: str, check: Check, reason: str, changed_at: datetime | None,
+                    url: str) -> dict:
+    """The JSON a webhook receives (documented in the README); `url` is the check's page."""
     return {
         "event": event,
         "uuid": check.uuid,
@@ -51,7 +52,7 @@ def webhook_payload(event: str, check: Check, reason: str, changed_at: datetime 
         "last_ping": utc_iso(check.last_ping),
         "last_message": check.last_msg,
         "last_value": check.last_value,
-        "url": check_page_url(site_root(), check.uuid),
+        "url": url,
     }
 
 
@@ -61,6 +62,7 @@ def alert_content(row: Notification) -> Content:
     reason = flip.reason if flip is not None else ""
     changed_at = flip.created if flip is not None else row.created
     subject = f"{WORDS[event]}: {name}" + (" (reminder)" if event == "reminder" else "")
+    url = check_page_url(site_root(), check.uuid)
     ctx = {
         "check": check,
         "event": event,
@@ -68,7 +70,7 @@ def alert_content(row: Notification) -> Content:
         "reason": reason,
         "changed_at": changed_at,
         "schedule": describe(check.schedule_spec),
-        "url": check_page_url(site_root(), check.uuid),
+        "url": url,
         "tz": check.user.timezone,
         "body": body_excerpt(check.id, changed_at),
         "pings": recent_pings(check.id),
@@ -77,7 +79,7 @@ def alert_content(row: Notification) -> Content:
         subject=subject,
         text=render_template("email/alert.txt", **ctx),
         html=render_template("email/alert.html", **ctx),
-        payload=webhook_payload(event, check, reason, changed_at),
+        payload=webhook_payload(event, check, reason, changed_at, url),
     )
 
 

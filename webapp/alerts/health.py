@@ -10,7 +10,7 @@ job loop, or Redis, is not doing its work, even when every heartbeat looks fresh
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -27,11 +27,6 @@ from .queue import delivery_time_limit, get_queue
 SLACK = timedelta(seconds=30)
 
 
-class Pending(NamedTuple):
-    created: datetime
-    next_attempt: datetime | None
-
-
 def jobs_stale_after() -> float:
     return delivery_time_limit() + JOB_LOOP_BEAT_EVERY + 10
 
@@ -40,10 +35,10 @@ def lag(at: datetime | None, now: datetime) -> float | None:
     return None if at is None else max(0.0, (now - at).total_seconds())
 
 
-def due_by(row: Pending, limit: float) -> datetime:
-    """When the next attempt at a pending notification must have ended: its
-    row says when it is due, and it may take the delivery time limit."""
-    return (row.next_attempt or row.created) + timedelta(seconds=limit) + SLACK
+def due_by(next_attempt: datetime, limit: float) -> datetime:
+    """When an attempt due at `next_attempt` must have ended: it may take the
+    delivery time limit."""
+    return next_attempt + timedelta(seconds=limit) + SLACK
 
 
 def silent_parts(beats: dict[str, datetime | None], now: datetime,
@@ -58,18 +53,22 @@ def silent_parts(beats: dict[str, datetime | None], now: datetime,
     return silent
 
 
-def assess(now: datetime, beats: dict[str, datetime | None], pending: list[Pending],
-           database: bool, redis: bool, queue_depth: int | None) -> dict[str, Any]:
-    """The /health document; `status` is "ok" only when nothing is stale."""
-    limit = delivery_time_limit()
+def assess(now: datetime, beats: dict[str, datetime | None], oldest: datetime | None,
+           earliest_attempt: datetime | None, database: bool, redis: bool,
+           queue_depth: int | None) -> dict[str, Any]:
+    """The /health document; `status` is "ok" only when nothing is stale.
+
+    `oldest` is when the oldest pending notification was made, and
+    `earliest_attempt` the soonest next attempt of any: if that one is not
+    overdue, none is.
+    """
     stale = list(silent_parts(beats, now, jobs_stale_after()))
-    if any(due_by(row, limit) < now for row in pending):
+    if earliest_attempt is not None and due_by(earliest_attempt, delivery_time_limit()) < now:
         stale.append("deliveries")
     if not database:
         stale.append("database")
     if not redis:
         stale.append("redis")
-    oldest = min((row.created for row in pending), default=None)
     return {
         "status": "stale" if stale else "ok",
         "stale": stale,
@@ -90,14 +89,18 @@ def check_health() -> dict[str, Any]:
     """Read the heartbeats, the pending notifications and the queue, and assess them."""
     now = utcnow()
     beats: dict[str, datetime | None] = {}
-    pending: list[Pending] = []
+    oldest = earliest_attempt = None
     database = redis = True
     queue_depth = None
     try:
         beats = {name: row.at for name, row in last_beats().items()}
-        pending = [Pending(*row) for row in db.session.execute(
-            sa.select(Notification.created, Notification.next_attempt)
-            .where(Notification.status == "pending"))]
+        # Two figures, whatever the number of pending rows (an outage makes many).
+        oldest, earliest_attempt = db.session.execute(
+            sa.select(sa.func.min(Notification.created),
+                      # A row without a next attempt (an older release's) counts from its making.
+                      sa.func.min(sa.func.coalesce(Notification.next_attempt,
+                                                   Notification.created)))
+            .where(Notification.status == "pending")).one()
     except Exception as e:
         if dependency(e) is None:
             raise
@@ -109,7 +112,7 @@ def check_health() -> dict[str, Any]:
         if dependency(e) is None:
             raise
         redis = False
-    return assess(now, beats, pending, database, redis, queue_depth)
+    return assess(now, beats, oldest, earliest_attempt, database, redis, queue_depth)
 
 
 def worker_silence() -> str | None:

@@ -46,7 +46,7 @@ def parse_channel(data: Any) -> dict:
         raise FieldError(f"value is required: {VALUE_HELP[kind]}")
     value = value.strip()
     # Whitespace may separate email addresses; nothing else of the kind may stand in a value.
-    if err := control_error("value", re.sub(r"\s", " ", value) if kind == "email" else value):
+    if err := control_error("value", value, separators=kind == "email"):
         raise FieldError(err)
     if kind == "email":
         addresses = split_addresses(value)

@@ -86,8 +86,7 @@ def parse_fields(data: Any) -> dict:
         elif not isinstance(tags, str):
             raise FieldError("tags must be a string (space- or comma-separated) "
                              "or a list of strings")
-        # Whitespace separates tags; any other control character is refused.
-        if err := control_error("tags", re.sub(r"\s", " ", tags)):
+        if err := control_error("tags", tags, separators=True):
             raise FieldError(err)
         out["tags"] = normalize_tags(tags)
         if len(out["tags"]) > 500:

@@ -169,7 +169,7 @@ class Check(Model):
 
     def get_status(self, now: datetime | None = None) -> str:
         """The stored state, with 'started' and 'late' derived from it."""
-        return shown_status(self.status, schedule_of(self), self.last_start, self.next_ping,
+        return shown_status(self.status, self.schedule_spec, self.last_start, self.next_ping,
                             now or utcnow())
 
 

@@ -16,8 +16,15 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def control_error(field: str, value: str, *, lines: bool = False) -> str | None:
-    """Why `value` cannot be taken for `field`, or None when it has no control characters."""
+def control_error(field: str, value: str, *, lines: bool = False,
+                  separators: bool = False) -> str | None:
+    """Why `value` cannot be taken for `field`, or None when it has no control characters.
+
+    `lines`: line breaks and tabs may stand in it (a description). `separators`:
+    any whitespace separates items, as in tags or a list of addresses.
+    """
+    if separators:
+        value = re.sub(r"\s", " ", value)
     if (CONTROL_BUT_LINES if lines else CONTROL).search(value) is None:
         return None
     if lines:

@@ -8,10 +8,10 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 
-from .base import Base, Model, db, migrate, rows_changed
+from .base import Model, db, migrate, rows_changed
 from .sqlite import sqlite_pragmas
 
-__all__ = ["Base", "Model", "db", "init_app", "rows_changed"]
+__all__ = ["Model", "db", "init_app", "rows_changed"]
 
 
 def init_app(app: Flask, migrations: Path) -> None:

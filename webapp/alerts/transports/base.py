@@ -50,7 +50,7 @@ def connection_trouble(e: BaseException) -> str | None:
             return "name does not resolve"
         if isinstance(cause, ConnectionRefusedError):
             return "connection refused"
-        if isinstance(cause, (TimeoutError, socket.timeout)):
+        if isinstance(cause, TimeoutError):  # socket.timeout is its other name
             return "timed out"
         if isinstance(cause, ssl.SSLError):
             return f"TLS failed ({cause.reason or cause.strerror or 'handshake'})"

@@ -6,7 +6,6 @@ validates for the API too, so a check made in a browser obeys the same rules.
 from __future__ import annotations
 
 import math
-import re
 from datetime import time
 
 from flask_wtf import FlaskForm
@@ -153,7 +152,7 @@ class CheckForm(FlaskForm):
             raise ValidationError(sentence(err))
 
     def validate_tags(self, field):
-        if err := control_error("tags", re.sub(r"\s", " ", field.data or "")):
+        if err := control_error("tags", field.data or "", separators=True):
             raise ValidationError(sentence(err))
 
     def validate_desc(self, field):
