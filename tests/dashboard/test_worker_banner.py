@@ -28,7 +28,7 @@ def test_the_banner_asks_again_every_few_seconds(app, logged_in, no_worker):
     r = logged_in.htmx("/worker-status")
     assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
     html = r.get_data(as_text=True)
-    assert 'hx-get="/worker-status" hx-trigger="every 5s" hx-swap="outerHTML"' in html
+    assert 'hx-get="/worker-status" hx-trigger="every 4s" hx-swap="outerHTML"' in html
     assert NEVER in html
     record_beats(app, sweep=0, jobs=0)
     assert "banner-down" not in logged_in.htmx("/worker-status").get_data(as_text=True)
@@ -36,3 +36,13 @@ def test_the_banner_asks_again_every_few_seconds(app, logged_in, no_worker):
 
 def test_pages_without_login_have_no_banner(client, no_worker):
     assert "worker-banner" not in client.get("/login").get_data(as_text=True)
+
+
+def test_the_banner_speaks_after_4_s_of_silence_before_health_calls_it_stale(app, client,
+                                                                              logged_in, no_worker):
+    record_beats(app, sweep=3, jobs=0)
+    assert "banner-down" not in logged_in.get("/").get_data(as_text=True)
+    record_beats(app, sweep=5, jobs=0)
+    html = logged_in.get("/").get_data(as_text=True)
+    assert re.search(r"the worker has not run for [56] s\.", html)
+    assert client.get("/health").status_code == 200  # /health waits for 10 s

@@ -18,7 +18,7 @@ from ..core.heartbeats import last_beats
 from ..core.models import Notification
 from ..core.times import utcnow
 from ..db import db
-from .liveness import JOB_LOOP_BEAT_EVERY, SWEEP_STALE_AFTER
+from .liveness import BANNER_AFTER, JOB_LOOP_BEAT_EVERY, SWEEP_STALE_AFTER
 from .outages import dependency
 from .queue import delivery_time_limit, get_queue
 
@@ -42,9 +42,9 @@ def due_by(next_attempt: datetime, limit: float) -> datetime:
 
 
 def silent_parts(beats: dict[str, datetime | None], now: datetime,
-                 jobs_limit: float) -> dict[str, float | None]:
+                 sweep_limit: float = SWEEP_STALE_AFTER) -> dict[str, float | None]:
     """{part: seconds since it ran (None: never)} for the parts that are late."""
-    limits = {"sweep": SWEEP_STALE_AFTER, "jobs": jobs_limit}
+    limits = {"sweep": sweep_limit, "jobs": jobs_stale_after()}
     silent = {}
     for part, limit in limits.items():
         seconds = lag(beats.get(part), now)
@@ -62,7 +62,7 @@ def assess(now: datetime, beats: dict[str, datetime | None], oldest: datetime | 
     `earliest_attempt` the soonest next attempt of any: if that one is not
     overdue, none is.
     """
-    stale = list(silent_parts(beats, now, jobs_stale_after()))
+    stale = list(silent_parts(beats, now))
     if earliest_attempt is not None and due_by(earliest_attempt, delivery_time_limit()) < now:
         stale.append("deliveries")
     if not database:
@@ -119,7 +119,7 @@ def worker_silence() -> str | None:
     """The dashboard's banner: why alerts are not going out, or None when they are."""
     now = utcnow()
     beats = {name: row.at for name, row in last_beats().items()}
-    silent = silent_parts(beats, now, jobs_stale_after())
+    silent = silent_parts(beats, now, sweep_limit=BANNER_AFTER)
     if not silent:
         return None
     if all(seconds is None for seconds in silent.values()):

@@ -6,9 +6,13 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-# The sweep runs several times a second: ten seconds without a good cycle
-# means alerts are not going out (the dashboard's banner says so).
+# The sweep runs several times a second and writes its heartbeat every second:
+# ten seconds without a good cycle means alerts are not going out (/health).
 SWEEP_STALE_AFTER = 10.0
+# The dashboard's banner speaks sooner: after 4 s of silence, so that with the
+# page's 4 s refresh (and up to 1 s between heartbeats) it shows within 10 s
+# of the worker stopping.
+BANNER_AFTER = 4.0
 # How often the job loop, waiting for a job, tells that it lives.
 JOB_LOOP_BEAT_EVERY = 5
 
