@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import uuid as uuidlib
 
@@ -22,6 +23,11 @@ class PingRefused(Exception):
     def __init__(self, status: int, message: str):
         super().__init__(message)
         self.status, self.message = status, message
+
+
+def json_bytes(document: object) -> bytes:
+    """A JSON answer's body, compact and newline-ended, as jsonify writes it."""
+    return json.dumps(document, separators=(",", ":")).encode() + b"\n"
 
 
 def param(request: PingRequest, name: str) -> str | None:

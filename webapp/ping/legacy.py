@@ -9,7 +9,6 @@ JSON: the stored ping, or {"error": ...}.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,7 +18,7 @@ from ..core.pings import MSG_LIMIT
 from ..core.times import utc_iso
 from ..core.users import authenticate
 from ..db import db
-from .common import PingRefused, is_uuid, param, record
+from .common import PingRefused, is_uuid, json_bytes, param, record
 from .request import PingRequest
 
 LOG_IN = "log in with HTTP Basic auth: your email and password, or any name and an API key"
@@ -74,4 +73,4 @@ def answer(status: int, message: str | None, payload: dict[str, Any] | None = No
     headers = [("Content-Type", "application/json")]
     if status == 401:
         headers.append(("WWW-Authenticate", 'Basic realm="Heartbeats"'))
-    return json.dumps(body, separators=(",", ":")).encode() + b"\n", headers
+    return json_bytes(body), headers

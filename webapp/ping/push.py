@@ -6,16 +6,14 @@ because Uptime Kuma's clients read `msg` and Tianji's read `error`.
 
 from __future__ import annotations
 
-import json
-
 from ..core.pings import MSG_LIMIT
-from .common import BadPing, PingRefused, param, parse_value, record
+from .common import BadPing, PingRefused, json_bytes, param, parse_value, record
 from .request import PingRequest
 
 STATUS_WORDS = {"up": "success", "ok": "success", "down": "fail", "fail": "fail"}
 
-# What jsonify(ok=True) gives, made once: every accepted ping answers it.
-OK_BODY = b'{"ok":true}\n'
+# Made once: every accepted ping answers it.
+OK_BODY = json_bytes({"ok": True})
 
 
 def parse_status(raw: str | None) -> str:
@@ -40,9 +38,7 @@ def push(request: PingRequest, token: str) -> None:
 def answer(status: int, message: str | None, payload: None = None
            ) -> tuple[bytes, list[tuple[str, str]]]:
     """The body and headers of a push answer."""
+    headers = [("Content-Type", "application/json")]
     if status == 200:
-        body = OK_BODY
-    else:
-        body = json.dumps({"ok": False, "msg": message, "error": message},
-                          separators=(",", ":")).encode() + b"\n"
-    return body, [("Content-Type", "application/json")]
+        return OK_BODY, headers
+    return json_bytes({"ok": False, "msg": message, "error": message}), headers
