@@ -84,6 +84,33 @@ class ApiKey(Model):
         return db.session.scalar(sa.select(cls).where(cls.key_hash == hash_key(key)))
 
 
+class LoginSession(Model):
+    """One logged-in browser: what its cookies name, so that it can be ended.
+
+    The session cookie and the remember cookie carry a random token whose hash
+    is kept here (a copy of the table logs nobody in); logging out, a password
+    change or "log out everywhere" deletes rows, and a cookie whose row is gone
+    logs nobody in, however long the cookie itself would have lasted.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    # "Keep me logged in": a remember cookie may bring this session back.
+    remember: so.Mapped[bool] = so.mapped_column(default=False)
+    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    last_seen: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Shown in settings, so people can tell their sessions apart.
+    user_agent: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    address: so.Mapped[str] = so.mapped_column(sa.String(45), default="")
+
+    user: so.Mapped[User] = so.relationship()
+
+
 def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:100]
 
