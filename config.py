@@ -8,6 +8,7 @@ are filled in by `instance_defaults()` once the app knows where that folder is.
 import hashlib
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -70,6 +71,16 @@ class Config:
     PING_RETENTION = env_int("PING_RETENTION", 1000)
     # Request bodies of pings are kept up to this many bytes (Healthchecks: 100 kB).
     PING_BODY_LIMIT = env_int("PING_BODY_LIMIT", 100_000)
+    # The largest request taken at all: a longer Content-Length is a 413 before
+    # anything is read, and a body of unknown length stops being read there.
+    # The default leaves room for a ping body at PING_BODY_LIMIT in a form or
+    # multipart framing. Forms get the same budget (Flask's MAX_FORM_MEMORY_SIZE
+    # would otherwise refuse a 500 kB field that the length check let through).
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", PING_BODY_LIMIT + 16 * 1024)
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
+    # Our forms have a few dozen fields (one per channel at most); parts cost
+    # parsing work, so a form of thousands of empty fields is refused.
+    MAX_FORM_PARTS = 1000
     # Checks one user may have; ?create=1 pings and the API stop there.
     MAX_CHECKS_PER_USER = env_int("MAX_CHECKS_PER_USER", 1000)
     # Number of reverse proxies in front of the app whose X-Forwarded-For we trust.
@@ -85,6 +96,15 @@ class Config:
     # else alerts when this installation stops.
     WATCHDOG_URL = os.environ.get("WATCHDOG_URL", "")
     WATCHDOG_INTERVAL = env_float("WATCHDOG_INTERVAL", 60.0)
+
+    # Cookies: never sent cross-site on a POST (SameSite=Lax); sent over https
+    # only (Secure), and HSTS sent, when BASE_URL is https, or when
+    # SESSION_COOKIE_SECURE says so (a TLS proxy in front, BASE_URL unset).
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
+    # "Keep me logged in" lasts this long (Flask-Login's default is a year).
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
 
     # Whether anyone may make an account at /signup; the first user comes from
     # `flask user create`.

@@ -29,14 +29,36 @@ HEADERS = (
 )
 
 
+# Sent only when the site is served over https: browsers then refuse plain
+# http for it for a year (not for subdomains, which may be other services).
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+
+
+def served_over_https(app: Flask) -> bool:
+    config = app.config
+    return bool(config["SESSION_COOKIE_SECURE"]) or config["BASE_URL"].startswith("https://")
+
+
+def headers_for(app: Flask) -> tuple[tuple[str, str], ...]:
+    """The headers every answer of this app gets, Flask's and the ping door's."""
+    return (*HEADERS, HSTS) if served_over_https(app) else HEADERS
+
+
 def init_app(app: Flask) -> None:
+    # Cookies that can be sent over plain http would give the session away to
+    # anyone on the path, when the site itself is https.
+    secure = served_over_https(app)
+    app.config["SESSION_COOKIE_SECURE"] = secure
+    app.config["REMEMBER_COOKIE_SECURE"] = secure
+    every_answer = headers_for(app)
+
     @app.after_request
     def security_headers(response: Response) -> Response:
         headers = response.headers
         # A view may set its own; one pass over the headers rather than one
         # lookup per name, as every response comes through here.
         present = set(headers.keys(lower=True))
-        for name, value in HEADERS:
+        for name, value in every_answer:
             if name.lower() not in present:
                 headers.add(name, value)
         if response.mimetype == "text/html" or response.status_code == 204:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request,
+                   session, url_for)
 from flask_htmx.responses import HTMXResponseClientRedirect
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.utils import login_url
 
+from ...core import logins
 from ...core.models import User
 from ...core.users import authenticate, create_user
 from ...db import db
@@ -18,9 +20,39 @@ from ..forms.account import LoginForm, SignupForm
 bp = Blueprint("auth", __name__)
 
 
+# Flask-Login keeps what it calls the user id here, and puts it in the
+# remember cookie too; we give it the login session's token instead, so that
+# ending the session (logins.end) makes both cookies worthless.
+TOKEN = "_user_id"
+
+
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(token: str) -> User | None:
+    found = logins.find(token, current_app.config["REMEMBER_COOKIE_DURATION"])
+    if found is None:
+        return None
+    g.login_session, user = found
+    return user
+
+
+def log_in(user: User, *, remember: bool = False) -> None:
+    """Start a login session for `user` in this browser."""
+    login_user(user, remember=remember)
+    session[TOKEN] = logins.start(user, remember=remember,
+                                  user_agent=request.user_agent.string,
+                                  address=request.remote_addr or "")
+
+
+def current_token() -> str | None:
+    return session.get(TOKEN)
+
+
+def log_out() -> None:
+    """End this browser's login session, server-side too."""
+    token = current_token()
+    if token:
+        logins.end(token)
+    logout_user()
 
 
 @login_manager.unauthorized_handler
@@ -62,7 +94,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            log_in(user, remember=bool(form.remember.data))
             return redirect(safe_next(request.args.get("next")))
         flash("Wrong email or password.", "error")
         status = 401
@@ -86,7 +118,7 @@ def signup():
             form.email.errors.append("An account with this email exists already: log in instead.")
         else:
             db.session.commit()
-            login_user(user)
+            log_in(user)
             flash("Welcome! Create your first check below.", "info")
             return redirect(url_for("dashboard.index"))
     status = 400 if form.is_submitted() else 200
@@ -97,6 +129,6 @@ def signup():
 @login_required
 def logout():
     """Log out (a POST, so no link or image can do it for you)."""
-    logout_user()
+    log_out()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))

@@ -1,4 +1,5 @@
-"""The user's settings: API keys, the ping key, password and the timezone times are shown in."""
+"""The user's settings: API keys, the ping key, password, login sessions and
+the timezone times are shown in."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from ...core import logins
 from ...core.models import ApiKey, new_ping_key
 from ...core.urls import ping_url
 from ...db import db
 from ...web.extensions import htmx
 from ...web.urls import base_url
 from ..forms.account import ApiKeyForm, PasswordChangeForm, TimezoneForm
+from .auth import current_token, log_out
 from .confirm import Confirm, confirm_page, confirmed
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -21,6 +24,13 @@ ROTATE_PING_KEY = Confirm(
     "Slug URLs with the current key (/ping/<ping-key>/<slug>) answer 404 from now on: "
     "jobs that use them must be given the new key. URLs with a check's uuid keep working.",
     "Rotate ping key")
+
+
+LOG_OUT_EVERYWHERE = Confirm(
+    "Log out everywhere?",
+    "Every browser logged in to this account, this one included, is logged out, "
+    "and \"keep me logged in\" cookies stop working. API keys are not affected.",
+    "Log out everywhere")
 
 
 def user_keys() -> list[ApiKey]:
@@ -39,6 +49,9 @@ def render_settings(status: int = 200, *, key_form=None, password_form=None, tz_
         "new_key": new_key,
         "rotate_ping_key": ROTATE_PING_KEY,
         "slug_url": ping_url(base_url(), f"{current_user.ping_key}/"),
+        "sessions": logins.of_user(current_user.id),
+        "this_session": lambda row: logins.is_token_of(row, current_token()),
+        "log_out_everywhere": LOG_OUT_EVERYWHERE,
     }
     if htmx and htmx.target == "api-keys":
         return render_template("settings/partials/_keys.html", **ctx), status
@@ -100,7 +113,10 @@ def change_password():
         if current_user.check_password(form.current.data):
             current_user.set_password(form.new.data)
             db.session.commit()
-            flash("Password changed.", "info")
+            # Whoever knew the old password may have logged in with it.
+            ended = logins.end_all(current_user.id, keep=current_token())
+            flash("Password changed." + (f" {ended} other login session(s) ended." if ended
+                                         else ""), "info")
             return redirect(url_for("settings.index"))
         form.current.errors.append("That is not your current password.")
     return render_settings(400, password_form=form)
@@ -117,3 +133,26 @@ def set_timezone():
     db.session.commit()
     flash(f"Times are now shown in {form.timezone.data}.", "info")
     return redirect(url_for("settings.index"))
+
+
+@bp.post("/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    """Log one of the user's other browsers out."""
+    if not logins.end_one(current_user.id, session_id):
+        flash("That session had ended already.", "info")
+    else:
+        flash("Session ended: that browser is logged out.", "info")
+    return redirect(url_for("settings.index", _anchor="sessions"))
+
+
+@bp.post("/sessions/end-all")
+@login_required
+def end_all_sessions():
+    """Log every browser of this account out, this one too."""
+    if not confirmed():
+        return confirm_page(LOG_OUT_EVERYWHERE, url_for("settings.index", _anchor="sessions"))
+    logins.end_all(current_user.id)
+    log_out()
+    flash("Every session of your account is logged out.", "info")
+    return redirect(url_for("auth.login"))
