@@ -106,6 +106,22 @@ class Config:
     # "Keep me logged in" lasts this long (Flask-Login's default is a year).
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
 
+    # Rate limits, in the notation of the `limits` library ("10 per minute; 50
+    # per hour"); see the README. Password and key limits count failures only.
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    # Empty: the Redis the queue uses (REDIS_URL, the local one, the embedded one).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute; 50 per hour")
+    RATELIMIT_LOGIN_ADDRESS = os.environ.get("RATELIMIT_LOGIN_ADDRESS",
+                                             "30 per minute; 300 per hour")
+    RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "20 per hour")
+    RATELIMIT_API = os.environ.get("RATELIMIT_API", "1200 per minute")
+    RATELIMIT_API_WRONG_KEY = os.environ.get("RATELIMIT_API_WRONG_KEY", "60 per minute")
+    # Pings: per check, and unknown-check pings per client address; counted in
+    # each web process's memory, so an accepted ping costs no Redis round trip.
+    RATELIMIT_PING = os.environ.get("RATELIMIT_PING", "600 per minute")
+    RATELIMIT_PING_UNKNOWN = os.environ.get("RATELIMIT_PING_UNKNOWN", "120 per minute")
+
     # Whether anyone may make an account at /signup; the first user comes from
     # `flask user create`.
     REGISTRATION_OPEN = env_bool("REGISTRATION_OPEN")

@@ -25,6 +25,7 @@ from webapp import create_app
 from webapp.alerts.queue import LOCAL_REDIS, start_embedded
 from webapp.core.models import Heartbeat
 from webapp.db import db
+from webapp.web.ratelimits import limiter_of
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_ID = uuid.uuid4().hex[:10]
@@ -143,6 +144,7 @@ def clean_state(request, app, smtp):
         from webapp.alerts.queue import get_queue
 
         get_queue().empty()
+        limiter_of(app).reset()  # rate-limit counts, in Redis and in memory
     smtp[0].clear()
 
 

@@ -19,8 +19,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import Config, instance_defaults
 
 from . import api, cli, dashboard, db, public
+from .alerts.queue import limits_storage_url
 from .ping import PingLane
-from .web import errors, security
+from .web import errors, ratelimits, security
 from .web.address import RecordAddress
 from .web.extensions import csrf, htmx, login_manager, mail
 from .web.sessions import SessionInterface
@@ -57,6 +58,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
+    ratelimits.init_app(app, limits_storage_url(app))
     api.init_app(app)
     dashboard.init_app(app)
     public.init_app(app)

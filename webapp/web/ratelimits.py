@@ -1,0 +1,118 @@
+"""Rate limits on the doors people and scripts log in through: Flask-Limiter.
+
+Guessing a password or an API key, or signing up in bulk, is slowed to a few
+tries a minute. The counts live in Redis, so every web process shares them;
+while Redis cannot be reached Flask-Limiter counts in this process's memory
+instead, and the site keeps answering. Storage errors are logged, never a 500.
+
+Every limit is a setting (RATELIMIT_*, in the README) in the notation of the
+`limits` library, e.g. "10 per minute; 50 per hour". Password limits count
+failures only: someone who types the right password is never slowed down,
+unless the account is being guessed at, when the right password waits too
+(otherwise a correct guess would stand out).
+
+Pings are limited by the ping door (webapp.ping.limits), in memory, so that an
+accepted ping costs no Redis round trip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from flask import Blueprint, Flask, Response, current_app, request
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+
+from ..core.users import normalize_email
+from .errors import error_body
+
+
+def failed(response: Response) -> bool:
+    return response.status_code == 401
+
+
+def login_email() -> str:
+    return "account:" + normalize_email(request.form.get("email", ""))
+
+
+def api_key_identity() -> str:
+    """Which key a call names (hashed: a key never sits in Redis in the clear)."""
+    key = request.headers.get("X-Api-Key", "")
+    return "key:" + hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _setting(name: str):
+    # Read on each request, so that a changed setting (tests) applies at once.
+    return lambda: current_app.config[name]
+
+
+def limiter_of(app: Flask) -> Limiter:
+    return app.extensions["hb_limiter"]
+
+
+def _wrap(app: Flask, endpoint: str, *limits) -> None:
+    view = app.view_functions[endpoint]
+    for limit in limits:
+        view = limit(view)
+    app.view_functions[endpoint] = view
+
+
+def protect_login(app: Flask, endpoint: str) -> None:
+    """Failed logins, per account and per client address."""
+    limiter = limiter_of(app)
+    _wrap(app, endpoint,
+          limiter.shared_limit(_setting("RATELIMIT_LOGIN"), scope="login-account",
+                               key_func=login_email, methods=["POST"], deduct_when=failed),
+          limiter.shared_limit(_setting("RATELIMIT_LOGIN_ADDRESS"), scope="login-address",
+                               methods=["POST"], deduct_when=failed))
+
+
+def protect_signup(app: Flask, endpoint: str) -> None:
+    """Sign-up attempts per client address."""
+    _wrap(app, endpoint, limiter_of(app).limit(_setting("RATELIMIT_SIGNUP"), methods=["POST"]))
+
+
+def protect_api(app: Flask, bp: Blueprint) -> None:
+    """Calls per API key, and calls with a wrong key per client address
+    (guessing is hopeless with keys this long, but each try costs a query)."""
+    limiter = limiter_of(app)
+    limiter.shared_limit(_setting("RATELIMIT_API"), scope="api-key", key_func=api_key_identity)(bp)
+    limiter.shared_limit(_setting("RATELIMIT_API_WRONG_KEY"), scope="api-wrong-key",
+                         deduct_when=failed)(bp)
+
+
+def retry_after(e: RateLimitExceeded) -> int:
+    """Seconds until the window that was exceeded opens again."""
+    limit = e.limit
+    try:
+        args = (limit.key_func(), limit.scope_for(request.endpoint or "", request.method))
+        reset = limiter_of(current_app).limiter.get_window_stats(limit.limit, *args).reset_time
+        return max(1, int(reset - time.time()) + 1)
+    except Exception:  # the storage went away meanwhile: the whole window, at most
+        return int(limit.limit.get_expiry())
+
+
+def init_app(app: Flask, storage_uri: str) -> None:
+    config = app.config
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        config["RATELIMIT_STORAGE_URI"] = storage_uri
+    # One namespace per installation (the queue's is per database), so that
+    # two installations, or two test runs, sharing a Redis never share counts.
+    config.setdefault("RATELIMIT_KEY_PREFIX", f"{config['RQ_QUEUE']}-limits")
+    # A Redis that hangs must not hang logins: give up quickly, count in memory.
+    config.setdefault("RATELIMIT_STORAGE_OPTIONS",
+                      {"socket_timeout": 0.5, "socket_connect_timeout": 0.5})
+    # One limiter per app: Flask-Limiter keeps its storage on the instance.
+    app.extensions["hb_limiter"] = Limiter(
+        get_remote_address, app=app, strategy="fixed-window",
+        in_memory_fallback_enabled=True, swallow_errors=True)
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many(e: RateLimitExceeded):
+        wait = retry_after(e)
+        response, status = error_body(
+            429, f"too many attempts: at most {e.limit.limit}; try again in {wait} s")
+        response = app.make_response((response, status))
+        response.headers["Retry-After"] = str(wait)
+        return response
