@@ -1,7 +1,7 @@
 """The throughput baseline: the least a Flask ping endpoint on SQLite can do.
 
 One route, one INSERT and one commit per request, on a connection that each
-gunicorn worker keeps (as the app's ping path keeps one per thread), with the pragmas
+gunicorn thread keeps (as the app's ping path does), with the pragmas
 the app sets. `bench/run.py` serves it with the app's gunicorn settings, so
 app/baseline measures what the app adds on top of Flask + gunicorn + SQLite.
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from datetime import UTC, datetime
 
 from flask import Flask, jsonify, request
@@ -26,7 +27,7 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS pings (
 )"""
 
 app = Flask(__name__)
-_conn: sqlite3.Connection | None = None
+_kept = threading.local()
 
 
 def connect(path: str) -> sqlite3.Connection:
@@ -46,11 +47,11 @@ def init_db(path: str) -> None:
 
 
 def connection() -> sqlite3.Connection:
-    """This worker's connection, opened after the fork (gunicorn forks first)."""
-    global _conn
-    if _conn is None:
-        _conn = connect(os.environ["BASELINE_DB"])
-    return _conn
+    """This thread's connection, opened after the fork (gunicorn forks first)."""
+    conn = getattr(_kept, "conn", None)
+    if conn is None:
+        conn = _kept.conn = connect(os.environ["BASELINE_DB"])
+    return conn
 
 
 @app.route("/api/push/<token>", methods=["GET", "POST"])
