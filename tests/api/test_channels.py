@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from fake_network import PRIVATE_REFUSAL, PUBLIC, Network
 from support import make_user
 from webapp.core.models import Notification
 from webapp.db import db
@@ -43,6 +44,16 @@ def test_it_lists_channels_as_healthchecks_does(api):
          "the header X-Token must not contain control"),
         ({"kind": "webhook", "value": {"url": "https://example.com", "headers": {"X Y": "z"}}},
          "is not a header name"),
+        ({"kind": "webhook", "value": {"url": "https://example.com", "headers": {"X-A\n": "z"}}},
+         "is not a header name"),
+        ({"kind": "webhook", "value": {"url": "https://example.com",
+                                       "headers": {"X-Team": "Zürich €"}}},
+         "the header X-Team contains '€', which a header cannot carry (only Latin-1"),
+        ({"kind": "webhook", "value": {"url": "https://example.com", "headers": {"X-€": "z"}}},
+         "'X-€' is not a header name"),
+        ({"kind": "webhook", "value": "http://[::1/hook"}, "the webhook URL cannot be read"),
+        ({"kind": "webhook", "value": "http://example.com:99999/"},
+         "the webhook URL cannot be read: Port out of range"),
     ],
 )
 def test_it_refuses_bad_channels(api, body, needle):
@@ -120,3 +131,62 @@ def test_a_check_with_no_channels_selected_alerts_nobody(app, api, client):
     client.get(f"/api/push/{uuid}?status=down")
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
+
+
+@pytest.fixture
+def guarded(app):
+    app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = False
+    yield
+    app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = True
+
+
+@pytest.fixture
+def network(monkeypatch):
+    net = Network(monkeypatch)
+    net.names["intranet.example"] = [["10.0.0.5"]]
+    net.names["mixed.example"] = [[PUBLIC, "fd00::5"]]
+    net.names["hooks.example"] = [[PUBLIC]]
+    return net
+
+
+@pytest.mark.parametrize("kind, value, shown", [
+    ("webhook", "http://127.0.0.1:8080/hook", "127.0.0.1 is"),
+    ("webhook", "https://10.1.2.3/hook", "10.1.2.3 is"),
+    ("webhook", "http://169.254.169.254/latest/meta-data/", "169.254.169.254 is"),
+    ("webhook", "http://[::1]:5000/", "::1 is"),
+    ("webhook", "http://localhost:6379/", "localhost resolves to"),
+    ("webhook", "http://intranet.example/hook", "intranet.example resolves to"),
+    ("webhook", "http://mixed.example/hook", "mixed.example resolves to"),
+    ("webhook", {"url": "https://intranet.example/hook", "headers": {"X-Token": "t"}},
+     "intranet.example resolves to"),
+    ("apprise", "json://127.0.0.1:8080/hook", "127.0.0.1 is"),
+    ("apprise", "ntfy://[fe80::1]/topic", "fe80::1 is"),
+    ("apprise", "json://localhost/hook", "localhost resolves to"),
+])
+def test_a_channel_to_a_private_address_is_refused_when_saved(api, guarded, network, kind, value,
+                                                              shown):
+    r = api("post", "/channels/", json={"kind": kind, "value": value})
+    assert r.status_code == 400
+    assert r.get_json() == {"error": PRIVATE_REFUSAL.format(shown)}
+    assert api("get", "/channels/").get_json() == {"channels": []}
+    assert network.connects == []
+
+
+@pytest.mark.parametrize("kind, value", [
+    ("webhook", "https://hooks.example/hook"),
+    # Does not resolve now: taken, and a delivery says "name does not resolve".
+    ("webhook", "https://no-such-host.invalid/hook"),
+    # Apprise hosts are not looked up: here "intranet.example" could be a topic.
+    ("apprise", "ntfy://intranet.example"),
+    ("apprise", "slack://T000/B000/XXXX"),
+])
+def test_a_channel_to_a_public_or_unknown_host_is_saved(api, guarded, network, kind, value):
+    r = api("post", "/channels/", json={"kind": kind, "value": value})
+    assert r.status_code == 201, r.get_json()
+    assert network.connects == []  # saving looks names up, it never connects
+    if kind == "apprise":
+        assert network.lookups == []
+
+
+def test_private_addresses_are_taken_when_allowed(api):
+    assert add_channel(api, kind="webhook", value="http://127.0.0.1:8080/hook")["kind"] == "webhook"

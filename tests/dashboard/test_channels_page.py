@@ -5,7 +5,8 @@ import html as html_lib
 import pytest
 import sqlalchemy as sa
 
-from support import field_error, make_user, settle_deliveries
+from fake_network import PRIVATE_REFUSAL, Listener, Network, NotTls
+from support import field_error, free_port, make_user, settle_deliveries
 from webapp.alerts.delivery import MAX_ATTEMPTS
 from webapp.core.models import Channel
 from webapp.db import db
@@ -74,6 +75,8 @@ def test_an_unnamed_channel_is_named_after_where_it_sends(logged_in, app):
     ({"kind": "webhook", "value": "https://example.com/h", "headers": "X-A: ********"}, "headers",
      "Line 1: type the value of the header X-A."),
     ({"value": "ops@example.com", "headers": "X-A: 1"}, "headers", "Only webhooks send headers"),
+    ({"kind": "webhook", "value": "https://example.com/h", "headers": "X-A: 1\nX-Team: €"},
+     "headers", "Line 2: the header X-Team contains '€', which a header cannot carry"),
 ])
 def test_it_says_what_is_wrong_next_to_the_field_and_keeps_the_input(logged_in, app, data, field_id,
                                                                      message):
@@ -225,3 +228,91 @@ def test_a_user_without_channels_is_told_where_alerts_go(logged_in):
     html = logged_in.get(PAGE).get_data(as_text=True)
     assert "No channels yet." in html and (
         "alerts go by email to your own address, alice@example.com" in html)
+
+
+@pytest.fixture
+def guarded(app):
+    app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = False
+    yield
+    app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = True
+
+
+def press_test(web, code: str) -> str:
+    """The test button, as htmx presses it: the result's HTML."""
+    r = web.client.post(f"{PAGE}{code}/test",
+                        headers={"HX-Request": "true", "X-CSRFToken": web.csrf(PAGE)})
+    assert r.status_code == 200
+    return html_lib.unescape(r.get_data(as_text=True))
+
+
+def refused_sentence(shown: str) -> str:
+    """The guard's refusal as the form words its reasons."""
+    return "R" + PRIVATE_REFUSAL.format(shown)[1:] + "."
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("http://127.0.0.1:6379/", "127.0.0.1 is"),
+    ("https://intranet.example/hook", "intranet.example resolves to"),
+])
+def test_a_webhook_to_a_private_address_is_refused_next_to_the_url(logged_in, app, guarded,
+                                                                   monkeypatch, value, shown):
+    Network(monkeypatch).names["intranet.example"] = [["192.168.1.20"]]
+    r = add(logged_in, kind="webhook", name="hook", value=value)
+    assert r.status_code == 422
+    assert field_error(r.get_data(as_text=True), "value") == refused_sentence(shown)
+    assert stored(app) == []
+    # The edit form holds to the same rule.
+    app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = True
+    add(logged_in, kind="webhook", name="hook", value="https://example.com/h")
+    app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = False
+    code = stored(app)[0].code
+    r = logged_in.post(f"{PAGE}{code}/edit", {"name": "hook", "value": value},
+                       token_from=f"{PAGE}{code}/edit")
+    assert r.status_code == 422
+    assert field_error(r.get_data(as_text=True), "value") == refused_sentence(shown)
+    assert stored(app)[0].value == "https://example.com/h"
+
+
+def test_the_test_button_cannot_tell_an_open_private_port_from_a_closed_one(logged_in, app):
+    listener = Listener()
+    try:
+        # Saved while allowed (or by an older release), tested while not.
+        for port in (listener.port, free_port()):
+            add(logged_in, kind="webhook", name=f"p{port}", value=f"https://127.0.0.1:{port}/")
+        app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = False
+        try:
+            answers = [press_test(logged_in, c.code) for c in stored(app)]
+        finally:
+            app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = True
+        assert listener.connections() == 0
+    finally:
+        listener.close()
+    assert answers[0] == answers[1]
+    assert PRIVATE_REFUSAL.format("127.0.0.1 is") in answers[0]
+
+
+def test_a_tls_error_in_a_test_notification_is_shown_not_a_500(logged_in, app):
+    not_tls = NotTls()  # plain HTTP, reached with https://
+    try:
+        add(logged_in, kind="webhook", name="hook", value=f"https://127.0.0.1:{not_tls.port}/")
+        answer = press_test(logged_in, stored(app)[0].code)
+        page = logged_in.post(f"{PAGE}{stored(app)[0].code}/test", token_from=PAGE)
+    finally:
+        not_tls.close()
+    assert "Not sent:" in answer
+    assert "could not connect to 127.0.0.1: TLS failed (WRONG_VERSION_NUMBER)" in answer
+    assert page.status_code == 200 and "TLS failed (WRONG_VERSION_NUMBER)" in page.get_data(
+        as_text=True)
+
+
+def test_a_stored_header_http_cannot_carry_is_a_sentence_on_testing(logged_in, app, receiver):
+    add(logged_in, kind="webhook", name="hook", value=f"{receiver.url}/hook", headers="X-Team: a")
+    with app.app_context():  # as an older release could have stored it
+        channel = db.session.scalars(sa.select(Channel)).one()
+        channel.headers = {"X-Team": "Zürich €"}
+        db.session.commit()
+        code = channel.code
+    answer = press_test(logged_in, code)
+    assert ("the webhook cannot be sent as configured: the header X-Team contains '€'"
+            in answer)
+    assert receiver.requests == []

@@ -123,4 +123,7 @@ def send_test(channel: Channel) -> str | None:
         transmit(channel.kind, channel.value, channel.headers or {}, test_content())
     except DeliveryError as e:
         return str(e)
+    except Exception:  # a fault of ours: the person still gets an answer, not a 500
+        log.exception("test notification to channel %s: unexpected error", channel.id)
+        return "an internal error stopped this test notification (the log has the details)"
     return None

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..db import db
+from .addresses import url_refusal
 from .errors import FieldError
 from .models import Channel, Check, User, check_channels
 from .text import control_error
@@ -55,26 +56,55 @@ def parse_channel(data: Any) -> dict:
             raise FieldError(f"not an email address: {', '.join(bad) or value}")
         value = ", ".join(addresses)
     elif kind == "webhook":
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            parts = urlsplit(value)
+            hostname, _ = parts.hostname, parts.port  # both raise on a malformed URL
+        except ValueError as e:
+            raise FieldError(f"the webhook URL cannot be read: {e}") from e
+        if parts.scheme not in ("http", "https") or not hostname:
             raise FieldError("a webhook needs an http:// or https:// URL")
         if not isinstance(headers, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
             raise FieldError("webhook headers must be an object of strings")
         for header, header_value in headers.items():
-            if not HEADER_NAME_RE.match(header):
-                raise FieldError(f"{header!r} is not a header name")
-            # A tab may stand in a header's value; nothing else of the kind.
-            if err := control_error(f"the header {header}", header_value.replace("\t", " ")):
+            if err := header_error(header, header_value):
                 raise FieldError(err)
+        if err := private_target_error(value, resolve=True):
+            raise FieldError(err)
     elif kind == "apprise":
         if not current_app.config["APPRISE_ENABLED"]:
             raise FieldError("Apprise channels are disabled here "
                              "(APPRISE_ENABLED=true enables them)")
         if "://" not in value:
             raise FieldError("an Apprise URL looks like slack://... or ntfy://...")
+        # Only an address written in the URL: in slack://, tgram:// and many
+        # others the "host" is a token or a topic, which a lookup would leak to DNS.
+        if err := private_target_error(value, resolve=False):
+            raise FieldError(err)
     return {"kind": kind, "name": name or default_name(kind, value), "value": value,
             "headers": headers}
+
+
+def header_error(name: str, value: str) -> str | None:
+    """Why a webhook header cannot be sent as it is, or None when it can."""
+    if not HEADER_NAME_RE.fullmatch(name):
+        return f"{name!r} is not a header name"
+    # A tab may stand in a header's value; nothing else of the kind.
+    if err := control_error(f"the header {name}", value.replace("\t", " ")):
+        return err
+    # HTTP sends header values as Latin-1 bytes; anything beyond it cannot be sent.
+    beyond = sorted({c for c in value if ord(c) > 0xFF})
+    if beyond:
+        return (f"the header {name} contains {''.join(beyond)!r}, which a header cannot carry "
+                "(only Latin-1 characters)")
+    return None
+
+
+def private_target_error(url: str, *, resolve: bool) -> str | None:
+    """The refusal of a URL on a private network, unless INTEGRATIONS_ALLOW_PRIVATE_IPS."""
+    if current_app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"]:
+        return None
+    return url_refusal(url, resolve=resolve)
 
 
 VALUE_HELP = {

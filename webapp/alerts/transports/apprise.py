@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from ...core.channels import private_target_error
 from ...core.text import one_line
 from .base import Content, DeliveryError
 
@@ -11,6 +12,11 @@ from .base import Content, DeliveryError
 def send(url: str, headers: dict[str, str], content: Content) -> None:
     if not current_app.config["APPRISE_ENABLED"]:
         raise DeliveryError("Apprise is disabled (APPRISE_ENABLED=true enables it)")
+    # Apprise opens its own connections, out of the guarded session's reach; a
+    # private address written in the URL is refused here at least (names are not
+    # looked up: in many Apprise URLs the "host" is a token or a topic).
+    if refused := private_target_error(url, resolve=False):
+        raise DeliveryError(refused)
     import apprise  # imported on use: it is large, and most installations never need it
 
     notifier = apprise.Apprise()

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import requests
 from flask import current_app
 
+from ...core.channels import header_error
 from .. import outbound
 from .base import Content, DeliveryError, causes, connection_trouble
 
@@ -30,6 +31,10 @@ def readable(e: requests.RequestException, url: str, timeout: float) -> str:
 
 def send(url: str, headers: dict[str, str], content: Content) -> None:
     config = current_app.config
+    # Rows saved by older releases were not checked for what a header can carry.
+    for name, value in headers.items():
+        if err := header_error(name, value):
+            raise DeliveryError(f"the webhook cannot be sent as configured: {err}")
     session = outbound.session(allow_private=config["INTEGRATIONS_ALLOW_PRIVATE_IPS"])
     try:
         response = session.post(url, json=content.payload, headers=headers,

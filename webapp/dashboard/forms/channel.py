@@ -13,7 +13,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
-from ...core.channels import HEADER_NAME_RE, KINDS, parse_channel
+from ...core.channels import HEADER_NAME_RE, KINDS, header_error, parse_channel
 from ...core.errors import FieldError
 from .fields import sentence, strip
 
@@ -62,6 +62,8 @@ def parse_header_lines(text: str, saved: dict) -> dict:
             if name not in saved:
                 raise ValidationError(f"Line {n}: type the value of the header {name}.")
             value = saved[name]
+        elif err := header_error(name, value):
+            raise ValidationError(f"Line {n}: {err}.")
         headers[name] = value
     return headers
 
