@@ -29,7 +29,8 @@ def upgrade():
     sa.Column('last_seen', sa.DateTime(), nullable=False),
     sa.Column('user_agent', sa.String(length=200), nullable=False),
     sa.Column('address', sa.String(length=45), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_login_sessions_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                            name=op.f('fk_login_sessions_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_sessions')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_login_sessions_token_hash'))
     )
