@@ -6,6 +6,7 @@ are filled in by `instance_defaults()` once the app knows where that folder is.
 """
 
 import hashlib
+import logging
 import os
 import secrets
 from datetime import timedelta
@@ -46,6 +47,9 @@ class Config:
     # Empty means: a local redis-server if one answers, else the embedded one.
     REDIS_URL = os.environ.get("REDIS_URL", "")
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    # Keys SECRET_KEY replaced, comma-separated: channel settings saved under
+    # them still decrypt (and are encrypted under SECRET_KEY when they change).
+    OLD_SECRET_KEYS = os.environ.get("OLD_SECRET_KEYS", "")
     BASE_URL = os.environ.get("BASE_URL", "").rstrip("/")
     PORT = env_int("PORT", 5000)
     # The address gunicorn binds (the Procfile's HOST); recorded with PORT as
@@ -130,10 +134,19 @@ class Config:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
 
+log = logging.getLogger(__name__)
+
+
 def instance_defaults(config: dict, instance_path: str) -> None:
-    """Fill in the defaults that live in the instance folder."""
+    """Fill in the defaults that live in the instance folder.
+
+    The folder holds the database, its secret key and the embedded Valkey's
+    socket: it is made private to the user the app runs as (0700), and a
+    folder made looser by an older release is tightened.
+    """
     folder = Path(instance_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    keep_private(folder)
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{folder / 'heartbeats.db'}"
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -154,17 +167,36 @@ def default_queue_name(database_uri: str) -> str:
     return f"heartbeats-{digest}"
 
 
-def _kept_secret(path: Path) -> str:
-    """A random key made once and kept, so sessions survive restarts."""
+def keep_private(path: Path) -> None:
+    """Take group's and others' permissions off a file or folder (0644 -> 0600),
+    saying so in the log; a missing path is left alone."""
     try:
-        return path.read_text().strip()
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        return
+    if mode & 0o077:
+        os.chmod(path, mode & 0o700)
+        log.warning("%s was open to other users (mode %03o); now %03o", path, mode, mode & 0o700)
+
+
+def _kept_secret(path: Path) -> str:
+    """A random key made once and kept, so sessions and the channel settings
+    encrypted under it survive restarts."""
+    try:
+        key = path.read_text().strip()
+        keep_private(path)
+        return key
     except FileNotFoundError:
         key = secrets.token_hex(32)
         # Written aside and linked into place: when web and worker start
         # together, exactly one key wins and nobody reads a half-written file.
+        # Made 0600 by open() itself: it is never readable by others, not even
+        # between its creation and a chmod.
         tmp = path.with_name(f"{path.name}.{os.getpid()}")
-        tmp.write_text(key)
-        os.chmod(tmp, 0o600)
+        tmp.unlink(missing_ok=True)  # a crashed start's, whatever its mode
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(key)
         try:
             os.link(tmp, path)
         except FileExistsError:
