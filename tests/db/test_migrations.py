@@ -1,10 +1,18 @@
 """Data migrations, run from the revision before them on a database of their own."""
 
+import json
+import uuid
+
+import psycopg
+import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
 
 from support import overrides_from
 from webapp import create_app
+from webapp.core.models import Channel, Notification
 from webapp.db import db
 
 
@@ -39,3 +47,105 @@ def test_control_characters_are_cleaned_out_of_stored_names_tags_and_channels(se
     assert tuple(check) == ("nightly backup", "prod db", "line one\nline two")
     assert (channel.name, channel.value) == ("ops", "ops@example.com oncall@example.com")
     assert channel.headers == '{"X-Token": "a b"}'
+
+
+@pytest.fixture
+def own_database(database_url, tmp_path):
+    """A URL of an empty database of this test's own, on the run's backend."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'own.db'}"
+        return
+    url = sa.make_url(database_url)
+    name = f"{url.database}_{uuid.uuid4().hex[:8]}"
+    admin = url.set(database="postgres").render_as_string(hide_password=False)
+    admin = admin.replace("+psycopg", "")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def raw(sql):
+    with db.engine.connect() as conn:
+        return conn.execute(sa.text(sql)).one()
+
+
+def unquoted(value: str) -> str:
+    """A token as a JSON column holds it: SQLite gives its JSON text, psycopg the string."""
+    return json.loads(value) if value.startswith('"') else value
+
+
+def test_channel_settings_are_encrypted_in_place_and_decrypted_on_downgrade(settings,
+                                                                           own_database):
+    app = create_app({**overrides_from(settings), "SQLALCHEMY_DATABASE_URI": own_database})
+    url, headers = "https://hooks.example.com/T0KEN", {"Authorization": "Bearer s3cret"}
+    with app.app_context():
+        upgrade(revision="0006")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO users (id, email, password_hash, timezone, ping_key, created) "
+                "VALUES (1, 'a@example.com', 'x', 'UTC', 'k', '2026-01-01 00:00:00')"))
+            conn.execute(sa.text(
+                "INSERT INTO checks (id, uuid, user_id, name, slug, tags, \"desc\", kind, timeout, "
+                "grace, schedule, tz, grace_to_end_of_day, methods, manual_resume, status, "
+                "n_pings, created, nag_period, failure_threshold, fail_count) VALUES (1, 'u', 1, "
+                "'b', 'b', '', '', 'simple', 60, 60, '* * * * *', 'UTC', false, '', false, 'new', "
+                "0, '2026-01-01 00:00:00', 0, 1, 0)"))
+            conn.execute(sa.text(
+                "INSERT INTO channels (id, code, user_id, kind, name, value, headers, created) "
+                "VALUES (1, 'c', 1, 'webhook', 'hook', :url, :headers, '2026-01-01 00:00:00')"),
+                {"url": url, "headers": json.dumps(headers)})
+            conn.execute(sa.text(
+                "INSERT INTO notifications (id, check_id, channel_id, event, kind, target, "
+                "status, attempts, error, created) VALUES (1, 1, 1, 'down', 'webhook', :url, "
+                "'sent', 1, '', '2026-01-01 00:00:00')"), {"url": url})
+
+        upgrade(revision="0007")
+        stored = raw("SELECT c.value, c.headers, n.target FROM channels c, notifications n")
+        assert all(unquoted(v).startswith("gAAAAA") and "T0KEN" not in v and "s3cret" not in v
+                   for v in stored)
+        channel = db.session.get_one(Channel, 1)
+        assert (channel.value, channel.headers) == (url, headers)
+        assert db.session.get_one(Notification, 1).target == url
+        db.session.remove()
+
+        downgrade(revision="0006")
+        value, plain_headers, target = raw(
+            "SELECT c.value, c.headers, n.target FROM channels c, notifications n")
+        assert (value, target) == (url, url)
+        # Back to a JSON column: PostgreSQL's driver hands out the object itself.
+        assert (plain_headers if isinstance(plain_headers, dict)
+                else json.loads(plain_headers)) == headers
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_downgrade_that_cannot_decrypt_stops_and_changes_nothing(settings, own_database,
+                                                                  capfd):
+    app = create_app({**overrides_from(settings), "SQLALCHEMY_DATABASE_URI": own_database})
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO users (id, email, password_hash, timezone, ping_key, created) "
+                "VALUES (1, 'a@example.com', 'x', 'UTC', 'k', '2026-01-01 00:00:00')"))
+        db.session.add(Channel(user_id=1, kind="email", value="ops@example.com"))
+        db.session.commit()
+        before = raw("SELECT value, headers FROM channels")
+        app.config["SECRET_KEY"] = "another key"
+        # Flask-Migrate says the error in a line and exits 1, as `flask db downgrade` does.
+        with pytest.raises(SystemExit):
+            downgrade(revision="0006")
+        assert ("Error: cannot decrypt channel 1's value: SECRET_KEY changed since it was saved"
+                in capfd.readouterr().err)
+        assert raw("SELECT value, headers FROM channels") == before
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_models_and_the_migrations_agree(app):
+    """What `flask db migrate` would write from the models at the head revision: nothing."""
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []

@@ -14,6 +14,7 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import Model, db
+from ..db.secrets import EncryptedJSON, EncryptedText, unreadable
 from ..db.types import BigId, UTCDateTime
 from .schedules import Schedule, schedule_of
 from .times import utcnow
@@ -224,14 +225,21 @@ class Channel(Model):
     kind: so.Mapped[str] = so.mapped_column(sa.String(20))  # email | webhook | apprise
     name: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
     # email: addresses, comma-separated; webhook and apprise: the URL.
-    value: so.Mapped[str] = so.mapped_column(sa.Text)
+    # Encrypted at rest, as the headers are: URLs carry tokens. Nothing may
+    # filter or sort by these two columns (the ciphertext orders nothing).
+    value: so.Mapped[str] = so.mapped_column(EncryptedText)
     # webhook only: extra request headers, as a JSON object.
-    headers: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    headers: so.Mapped[dict] = so.mapped_column(EncryptedJSON, default=dict)
     created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     checks: so.Mapped[list[Check]] = so.relationship(
         secondary="check_channels", back_populates="channels"
     )
+
+    @property
+    def settings_unreadable(self) -> bool:
+        """Whether its value or headers were saved under a SECRET_KEY no longer set."""
+        return unreadable(self.value) or unreadable(self.headers)
 
 
 class Ping(Model):
@@ -301,8 +309,9 @@ class Notification(Model):
     )
     event: so.Mapped[str] = so.mapped_column(sa.String(10), default="down")  # down|up|reminder
     kind: so.Mapped[str] = so.mapped_column(sa.String(20), default="email")
-    # What to send to, copied from the channel when the row is made.
-    target: so.Mapped[str] = so.mapped_column(sa.Text)
+    # What to send to, copied from the channel when the row is made: as
+    # secret as the channel's value, so encrypted alike.
+    target: so.Mapped[str] = so.mapped_column(EncryptedText)
     status: so.Mapped[str] = so.mapped_column(sa.String(10), default="pending", index=True)
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     error: so.Mapped[str] = so.mapped_column(sa.Text, default="")

@@ -8,6 +8,7 @@ A new kind of channel is a module here, a line below, and its name in
 
 from __future__ import annotations
 
+from ...db.secrets import UNREADABLE_REASON, unreadable
 from . import apprise, email, webhook
 from .base import Content, DeliveryError, Send
 
@@ -25,4 +26,8 @@ def transmit(kind: str, target: str, headers: dict[str, str], content: Content) 
     send = TRANSPORTS.get(kind)
     if send is None:
         raise DeliveryError(f"unknown channel kind {kind!r}")
+    # Sent to the marker's text, or without its headers, it would fail for a
+    # puzzling reason (or reach a webhook unauthenticated): give the real one.
+    if unreadable(target) or unreadable(headers):
+        raise DeliveryError(UNREADABLE_REASON)
     send(target, headers, content)
