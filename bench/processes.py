@@ -124,13 +124,29 @@ def stop_pid(pid: int) -> None:
 
 # --- servers -----------------------------------------------------------------------
 
+# The Procfile's worker settings, which `threaded=False` takes away to measure
+# the sync workers it had before, in the same run.
+THREADED = "--worker-class gthread --threads ${WEB_THREADS:-8} "
+
+
+def procfile_web(app_spec: str, *, threaded: bool = True) -> str:
+    line = next(line for line in (ROOT / "Procfile").read_text().splitlines()
+                if line.startswith("web:"))
+    command = line.split(":", 1)[1].strip().replace("wsgi:app", app_spec)
+    if not threaded:
+        assert THREADED in command, "the Procfile's web line changed: update bench/processes.py"
+        command = command.replace(THREADED, "")
+    return command
+
+
 def start_gunicorn(children: Children, app_spec: str, *, cwd: Path, env: dict,
-                   log_path: Path) -> tuple[subprocess.Popen, int]:
-    """The Procfile's web line, bound to a free port on 127.0.0.1."""
+                   log_path: Path, threaded: bool = True) -> tuple[subprocess.Popen, int]:
+    """The Procfile's web line as written (its ${VAR:-default}s applied by the
+    shell), bound to a free port on 127.0.0.1."""
     port = free_port()
-    workers = os.environ.get("WEB_CONCURRENCY") or "4"
-    args = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-            "--workers", workers, app_spec]
+    env = {**env, "HOST": "127.0.0.1", "PORT": str(port),
+           "PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '')}"}
+    args = ["bash", "-c", "exec " + procfile_web(app_spec, threaded=threaded)]
     return children.start(args, cwd=cwd, env=env, log_path=log_path), port
 
 

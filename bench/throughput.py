@@ -204,15 +204,26 @@ def measure_throughput(tmp: Path, redis_url: str, children: Children, wrk: str |
     app_db = f"sqlite:///{tmp / 'bench.db'}"
     app_env = {**os.environ, "DATABASE_URL": app_db, "REDIS_URL": redis_url,
                "SECRET_KEY": "bench-" + uuidlib.uuid4().hex, "PING_RETENTION": str(PING_RETENTION),
-               "RQ_QUEUE": f"hb-bench-{uuidlib.uuid4().hex}"}
+               "RQ_QUEUE": f"hb-bench-{uuidlib.uuid4().hex}",
+               # One check takes every ping here: its limit is raised out of the
+               # way, so every ping is still counted against it, and none refused.
+               "RATELIMIT_PING": "1000000000 per minute"}
     migrate(app_env)
     token = create_push_check(app_db, redis_url)
     baseline_db = tmp / "baseline.db"
     baseline_app.init_db(str(baseline_db))
 
+    # The app as the Procfile runs it, and beside it, on the same database and
+    # check: the app without rate limits, and the app on the sync workers the
+    # Procfile had before; so the cost of each is measured in the same run.
     servers = {}
     servers["app"] = start_gunicorn(children, "wsgi:app", cwd=ROOT, env=app_env,
                                     log_path=tmp / "gunicorn-app.log")
+    servers["app-nolimit"] = start_gunicorn(
+        children, "wsgi:app", cwd=ROOT, env={**app_env, "RATELIMIT_ENABLED": "false"},
+        log_path=tmp / "gunicorn-app-nolimit.log")
+    servers["app-sync"] = start_gunicorn(children, "wsgi:app", cwd=ROOT, env=app_env,
+                                         log_path=tmp / "gunicorn-app-sync.log", threaded=False)
     servers["baseline"] = start_gunicorn(children, "baseline_app:app", cwd=BENCH,
                                          env={**os.environ, "BASELINE_DB": str(baseline_db)},
                                          log_path=tmp / "gunicorn-baseline.log")
@@ -224,14 +235,14 @@ def measure_throughput(tmp: Path, redis_url: str, children: Children, wrk: str |
     # Warm-up: every worker opens its database connection and fills its caches.
     for name, (proc, port) in servers.items():
         warm = drive(wrk, proc, port, path, 1, args.connections)
-        answered += warm["ok"] if name == "app" else 0
-    results: dict[str, list[dict]] = {"baseline": [], "app": []}
+        answered += warm["ok"] if name.startswith("app") else 0
+    results: dict[str, list[dict]] = {name: [] for name in servers}
     for n in range(1, args.rounds + 1):
-        for name in ("baseline", "app"):
+        for name in servers:
             result = drive(wrk, *servers[name], path, args.seconds, args.connections)
             results[name].append(result)
-            answered += result["ok"] if name == "app" else 0
-            log(f"  round {n} {name:8} {result['pings_per_s']:7.0f} pings/s  "
+            answered += result["ok"] if name.startswith("app") else 0
+            log(f"  round {n} {name:11} {result['pings_per_s']:7.0f} pings/s  "
                 f"p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms  "
                 f"server CPU {result['server_cpu_ms_per_ping']:4.2f} ms/ping  "
                 f"other CPU {result['other_cpu_pct']:3.0f}%  non-200 {result['failed']}  "
@@ -241,11 +252,17 @@ def measure_throughput(tmp: Path, redis_url: str, children: Children, wrk: str |
         children.stop(proc)
 
     stored = count_stored(app_db, redis_url, token)
-    app, baseline = summarize_rounds(results["app"]), summarize_rounds(results["baseline"])
+    summary = {name: summarize_rounds(rounds) for name, rounds in results.items()}
+    app, baseline = summary["app"], summary["baseline"]
     return {
         "app": app,
         "baseline": baseline,
+        "app_nolimit": summary["app-nolimit"],
+        "app_sync": summary["app-sync"],
         "ratio": app["pings_per_s"] / baseline["pings_per_s"],
+        # What the rate limits and the threaded workers cost the ping path.
+        "limits_ratio": app["pings_per_s"] / summary["app-nolimit"]["pings_per_s"],
+        "threaded_ratio": app["pings_per_s"] / summary["app-sync"]["pings_per_s"],
         "answered_200": answered,
         # Requests cut off when the load generator stopped may have been stored
         # without their 200 being counted, so stored may exceed answered a little.
