@@ -195,3 +195,50 @@ def test_another_users_check_is_a_404_like_a_missing_one(app, api):
     assert api("get", "/checks/", key=other_key).get_json() == {"checks": []}
     missing = api("get", "/checks/00000000-0000-4000-8000-000000000000", key=other_key)
     assert missing.status_code == 404 and missing.get_json() == {"error": "not found"}
+
+
+@pytest.mark.parametrize("key", [True, 123, ["hb_x"], {"k": "v"}])
+def test_an_api_key_in_the_body_that_is_not_a_string_is_a_401(client, key):
+    r = client.post("/api/v3/checks/", json={"api_key": key})
+    assert r.status_code == 401
+    assert r.get_json() == {"error": "api_key must be a string: the API key"}
+
+
+@pytest.mark.parametrize("text", ['{"name": "\\ud800"}', '{"name": "ok", "\\udfff": 1}',
+                                  '{"tags": ["prod", "x\\ud83d"]}'])
+def test_a_lone_surrogate_in_the_json_text_is_a_400(api, text):
+    r = api("post", "/checks/", data=text, content_type="application/json")
+    assert r.status_code == 400 and "not valid text" in r.get_json()["error"]
+
+
+def test_a_surrogate_pair_is_a_character_and_is_taken(api):
+    r = api("post", "/checks/", data='{"name": "backup \\ud83d\\ude00"}',
+            content_type="application/json")
+    assert r.status_code == 201 and r.get_json()["name"] == "backup \U0001f600"
+
+
+@pytest.mark.parametrize("text", ["[" * 50_000, '{"name": ' + "[" * 40 + "]" * 40 + "}",
+                                  '{"a":' * 5000])
+def test_deep_nesting_is_a_400(api, text):
+    r = api("post", "/checks/", data=text, content_type="application/json")
+    assert r.status_code == 400 and "nests deeper than 32 levels" in r.get_json()["error"]
+
+
+def test_a_json_body_sent_as_a_form_is_read_as_healthchecks_reads_it(api):
+    # `curl -d '{...}'`, as the README shows, says application/x-www-form-urlencoded.
+    r = api("post", "/checks/", data='{"name": "from-curl"}',
+            content_type="application/x-www-form-urlencoded")
+    assert r.status_code == 201 and r.get_json()["name"] == "from-curl"
+
+
+def test_a_body_over_max_content_length_is_a_json_413(app, api):
+    r = api("post", "/checks/", data="x" * (app.config["MAX_CONTENT_LENGTH"] + 1))
+    assert r.status_code == 413
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    assert r.get_json() == {
+        "error": f"request too large: at most {limit} bytes, in at most 1000 form fields"}
+
+
+def test_a_uuid_with_a_nul_is_a_404(api):
+    r = api("get", "/checks/a%00b")
+    assert r.status_code == 404 and r.get_json() == {"error": "not found"}

@@ -63,3 +63,9 @@ def test_history_of_another_users_check_is_a_404(app, api, check):
     _, key = make_user(app, "mallory@example.com")
     for path in ("pings/", "pings/1/body", "flips/"):
         assert api("get", f"/checks/{check}/{path}", key=key).status_code == 404
+
+
+@pytest.mark.parametrize("n", ["9223372036854775808", "2147483648", "99999999999999999999999"])
+def test_a_ping_number_out_of_range_is_a_404_not_an_overflow(api, check, n):
+    r = api("get", f"/checks/{check}/pings/{n}/body")
+    assert r.status_code == 404 and r.get_json() == {"error": "not found"}

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from flask import Response, abort, g, jsonify, request
 
 from ..core.errors import FieldError
 from ..core.models import ApiKey, User
+
+# No field of ours nests: a check is an object of strings, numbers, booleans
+# and lists of strings. Deeper documents are refused before any view walks them.
+MAX_DEPTH = 32
+# A lone UTF-16 surrogate ("\ud800" in JSON text) decodes to a str that
+# cannot be encoded again, neither for the database nor for an answer.
+SURROGATE = re.compile(r"[\ud800-\udfff]")
+NOT_TEXT = "the request body is not valid text: it holds a lone surrogate such as \\ud800"
 
 
 def error(message: str, status: int) -> tuple[Response, int]:
@@ -33,8 +43,13 @@ def authenticate() -> tuple[Response, int] | None:
         return None  # Flask's own answer to OPTIONS says which methods a URL takes
     key = request.headers.get("X-Api-Key")
     if not key and request.method == "POST":
-        body = request.get_json(silent=True)
+        try:
+            body = json_document()
+        except FieldError:
+            body = None  # a body that is not JSON holds no key: the 401 says where it goes
         key = body.get("api_key") if isinstance(body, dict) else None
+        if key is not None and not isinstance(key, str):
+            return error("api_key must be a string: the API key", 401)
     if not key:
         return error("missing API key: send it in the X-Api-Key header", 401)
     api_key = ApiKey.find(key)
@@ -51,14 +66,58 @@ def api_user() -> User:
 
 def json_body() -> dict:
     """The request's JSON object; an empty body counts as {}."""
-    if not request.get_data():
-        return {}
-    data = request.get_json(silent=True)
+    data = json_document()
     if data is None:
-        raise FieldError("could not parse the request body as JSON")
+        return {}
     if not isinstance(data, dict):
         raise FieldError("the request body must be a JSON object")
     return data
+
+
+def json_document() -> Any:
+    """The request body parsed as JSON, whatever its Content-Type (as Healthchecks
+    reads it: `curl -d` sends a form's); None for an empty body. Parsed once per
+    request, as the key may be read from it before the view reads its fields.
+
+    FieldError for a body that is not JSON, nests deeper than MAX_DEPTH, or
+    holds a lone surrogate."""
+    if "api_json" not in g:
+        g.api_json = _parse(request.get_data())
+    return g.api_json
+
+
+def _parse(raw: bytes) -> Any:
+    if not raw:
+        return None
+    try:
+        # Bytes, so that json detects UTF-16 and UTF-32 as the RFC allows.
+        document = json.loads(raw)
+    except RecursionError:
+        raise FieldError(f"the request body nests deeper than {MAX_DEPTH} levels") from None
+    except ValueError:  # not JSON, not UTF-8, or a number of over 4300 digits
+        raise FieldError("could not parse the request body as JSON") from None
+    _check_shape(document)
+    return document
+
+
+def _check_shape(document: Any) -> None:
+    """Refuse deep nesting and lone surrogates, walking without recursion."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if SURROGATE.search(value):
+                raise FieldError(NOT_TEXT)
+            continue
+        if not isinstance(value, (dict, list)):
+            continue
+        if depth > MAX_DEPTH:
+            raise FieldError(f"the request body nests deeper than {MAX_DEPTH} levels")
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for name, item in items:
+            if isinstance(name, str) and SURROGATE.search(name):
+                raise FieldError(NOT_TEXT)
+            stack.append((item, depth + 1))
 
 
 def api_url(check_uuid: str, base: str) -> str:

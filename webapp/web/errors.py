@@ -2,12 +2,16 @@
 
 A ping or API call never sees an HTML error page or a bare 500: anything the
 database refuses becomes a 503 that says to try again, and the session is
-rolled back so the next request starts clean.
+rolled back so the next request starts clean. A request longer than
+MAX_CONTENT_LENGTH is a 413 before its body is read, in every door's format.
 """
 
-from flask import Flask, jsonify, render_template, request
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, current_app, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ..db import db
 
@@ -15,6 +19,33 @@ from ..db import db
 # the ping door (webapp.ping), which answers in front of Flask, says the same.
 DATABASE_UNAVAILABLE = "database unavailable, try again shortly"
 INTERNAL_ERROR = "internal error"
+
+
+def too_large_message(config: Mapping[str, Any]) -> str:
+    """What a 413 says, in every door: the limit, so a client can tell what to cut."""
+    return (f"request too large: at most {config['MAX_CONTENT_LENGTH']} bytes, "
+            f"in at most {config['MAX_FORM_PARTS']} form fields")
+
+
+def http_message(e: HTTPException, config: Mapping[str, Any]) -> str:
+    """The one-line reason for one of werkzeug's refusals."""
+    if e.code == 404:
+        return "not found"
+    if e.code == 413:
+        # werkzeug's own text ("The data value transmitted exceeds the capacity
+        # limit.") names no limit, whichever of the three was passed.
+        return too_large_message(config)
+    return e.description or e.name
+
+
+def refuse_oversized() -> None:
+    """A declared body over MAX_CONTENT_LENGTH is refused before any hook or view
+    reads it (werkzeug would only refuse it once something read the body, and a
+    view that never does would answer as if it had not been sent)."""
+    length = request.content_length
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if length is not None and limit is not None and length > limit:
+        raise RequestEntityTooLarge()
 
 
 def wants_json() -> bool:
@@ -29,10 +60,11 @@ def error_body(status: int, message: str):
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_oversized)
+
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
-        message = "not found" if e.code == 404 else (e.description or e.name)
-        return error_body(e.code or 500, message)
+        return error_body(e.code or 500, http_message(e, app.config))
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
