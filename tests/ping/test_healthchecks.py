@@ -241,3 +241,10 @@ def test_slug_pings_only_reach_the_key_owners_checks(app, client, check):
         other_key = db.session.scalar(
             sa.select(User.ping_key).where(User.email == "mallory@example.com"))
     assert client.get(f"/ping/{other_key}/nightly-backup").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/ping/{key}/sl%00ug", "/ping/a%00b/slug",
+                                  "/ping/{key}/%00/fail"])
+def test_a_nul_in_a_ping_key_or_slug_is_a_404(client, ping_key, path):
+    r = client.get(path.format(key=ping_key) + "?create=1")
+    assert (r.status_code, r.get_data(as_text=True)) == (404, "not found")

@@ -166,3 +166,15 @@ def test_it_answers_503_not_200_when_the_database_is_unavailable(settings, tmp_p
     r = broken.test_client().get("/api/push/any-token")
     assert r.status_code == 503
     assert r.get_json()["ok"] is False and "database unavailable" in r.get_json()["msg"]
+
+
+def test_a_token_with_a_nul_is_a_404_not_a_database_error(client):
+    # %00 reaches the lookup as a NUL, which PostgreSQL refuses in any text (a 503).
+    r = client.get("/api/push/a%00b")
+    assert r.status_code == 404 and r.get_json()["error"] == "no check has this push token"
+
+
+def test_a_nul_in_msg_is_kept_as_a_replacement_character(app, client, check):
+    r = client.get(f"/api/push/{check}?msg=disk%00full")
+    assert r.status_code == 200
+    assert pings_of(app, check)[0].msg == "disk\ufffdfull"

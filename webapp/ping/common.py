@@ -9,7 +9,7 @@ import uuid as uuidlib
 from flask import current_app
 
 from ..alerts.delivery import dispatch
-from ..core.pings import Applied, PingData, apply_ping
+from ..core.pings import MSG_LIMIT, Applied, PingData, apply_ping
 from .request import PingRequest
 
 
@@ -20,9 +20,10 @@ class BadPing(ValueError):
 class PingRefused(Exception):
     """A ping answered with another status than 400, and the message to give."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, headers: list[tuple[str, str]] | None = None):
         super().__init__(message)
         self.status, self.message = status, message
+        self.headers = headers or []  # e.g. a 429's Retry-After
 
 
 def json_bytes(document: object) -> bytes:
@@ -71,11 +72,34 @@ def is_uuid(text: str) -> bool:
     return True
 
 
+def stored_text(raw: str | None) -> str | None:
+    """A ping's message as it is kept: cut at MSG_LIMIT characters, a NUL (which
+    PostgreSQL's text cannot hold) shown as U+FFFD, as bytes that are not UTF-8
+    are; None when empty."""
+    if not raw:
+        return None
+    return raw[:MSG_LIMIT].replace("\x00", "\ufffd")
+
+
+def lookup_key(text: str) -> bool:
+    """Whether `text` may name a row: PostgreSQL refuses a NUL in any text it is
+    sent, even in a WHERE, and no token, key, slug or email holds one."""
+    return "\x00" not in text
+
+
 def read_body(request: PingRequest) -> bytes | None:
     """The request body, cut at PING_BODY_LIMIT bytes (Healthchecks does the same
     and says so in the Ping-Body-Limit header); None when there is none."""
-    limit = current_app.config["PING_BODY_LIMIT"]
-    body = request.stream.read(limit) if request.method == "POST" else b""
+    if request.method != "POST":
+        return None
+    stream = request.stream
+    body = stream.read(current_app.config["PING_BODY_LIMIT"])
+    if request.content_length is None:
+        # A body of unknown length (chunked) is read to its end, so that one
+        # over MAX_CONTENT_LENGTH is a 413 as a declared one is: the stream
+        # raises RequestEntityTooLarge there. What is past the kept part is dropped.
+        while stream.read(64 * 1024):
+            pass
     return body or None
 
 

@@ -14,7 +14,16 @@ from ..core.check_actions import create_check
 from ..core.errors import CheckLimitReached
 from ..core.models import Check, User, slugify
 from ..db import db
-from .common import BadPing, PingRefused, is_uuid, param, parse_rid, read_body, record
+from .common import (
+    BadPing,
+    PingRefused,
+    is_uuid,
+    lookup_key,
+    param,
+    parse_rid,
+    read_body,
+    record,
+)
 from .request import PingRequest
 
 ACTIONS = {None: "success", "start": "start", "fail": "fail", "log": "log"}
@@ -43,6 +52,8 @@ def parse_action(action: str | None) -> tuple[str, int | None]:
 
 def check_by_slug(request: PingRequest, ping_key: str, slug: str) -> str:
     """The uuid of the user's check with this slug, made first if ?create=1."""
+    if not (lookup_key(ping_key) and lookup_key(slug)):
+        raise PingRefused(404, "not found")
     user_id = db.session.scalar(sa.select(User.id).where(User.ping_key == ping_key))
     if user_id is None:
         raise PingRefused(404, "not found")

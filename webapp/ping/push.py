@@ -6,8 +6,16 @@ because Uptime Kuma's clients read `msg` and Tianji's read `error`.
 
 from __future__ import annotations
 
-from ..core.pings import MSG_LIMIT
-from .common import BadPing, PingRefused, json_bytes, param, parse_value, record
+from .common import (
+    BadPing,
+    PingRefused,
+    json_bytes,
+    lookup_key,
+    param,
+    parse_value,
+    record,
+    stored_text,
+)
 from .request import PingRequest
 
 STATUS_WORDS = {"up": "success", "ok": "success", "down": "fail", "fail": "fail"}
@@ -29,9 +37,9 @@ def push(request: PingRequest, token: str) -> None:
     raw_value = param(request, "value")
     # Uptime Kuma sends its response time as `ping`, empty when unknown.
     value = parse_value(raw_value if raw_value not in (None, "") else param(request, "ping"))
-    msg = param(request, "msg")
-    if record(token, request, kind=kind, msg=msg[:MSG_LIMIT] if msg else None,
-              value=value) is None:
+    if not lookup_key(token) or record(token, request, kind=kind,
+                                       msg=stored_text(param(request, "msg")),
+                                       value=value) is None:
         raise PingRefused(404, "no check has this push token")
 
 
