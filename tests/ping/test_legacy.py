@@ -85,3 +85,20 @@ def test_an_ambiguous_slug_is_a_409(api, client, check):
 def test_form_fields_of_a_post_work_too(app, client, check):
     r = client.post("/api/pings/", data={"service": "60y4E", "data": "disk 97%"}, headers=PASSWORD)
     assert r.status_code == 200 and status_of(app, check) == "down"
+
+
+def test_the_answer_echoes_the_data_as_stored_not_as_sent(app, client, check):
+    r = client.post("/api/pings/?service=60y4e", data={"data": "e" * 50_000}, headers=PASSWORD)
+    assert r.status_code == 200
+    assert r.get_json()["data"] == "e" * 1000
+    with app.app_context():
+        assert db.session.scalar(sa.select(Check.last_msg)) == "e" * 1000
+
+
+def test_nul_characters_are_refused_in_lookups_and_replaced_in_data(app, client, check):
+    r = client.get("/api/pings/?service=60y%00e", headers=PASSWORD)
+    assert r.status_code == 404 and "no check of yours" in r.get_json()["error"]
+    r = client.get("/api/pings/?service=60y4e", headers=basic("alice@exa\x00mple.com", "pw"))
+    assert r.status_code == 401
+    r = client.get("/api/pings/?service=60y4e&data=bad%00news", headers=PASSWORD)
+    assert r.status_code == 200 and r.get_json()["data"] == "bad\ufffdnews"

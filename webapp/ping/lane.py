@@ -19,10 +19,12 @@ from collections.abc import Callable, Iterable
 from flask import Flask
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from ..web.errors import DATABASE_UNAVAILABLE, INTERNAL_ERROR
-from ..web.security import HEADERS as SECURITY_HEADERS
+from ..web.errors import DATABASE_UNAVAILABLE, INTERNAL_ERROR, http_message, too_large_message
+from ..web.security import headers_for
+from . import throttle
 from .common import BadPing, PingRefused
 from .request import PingRequest
 from .routes import Routed, route
@@ -43,6 +45,8 @@ class PingLane:
 
     def __init__(self, app: Flask, wsgi_app: Callable):
         self.app, self.wsgi_app = app, wsgi_app
+        self.security = headers_for(app)
+        self.throttle = throttle.init_app(app)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -54,39 +58,50 @@ class PingLane:
             return self.wsgi_app(environ, start_response)
         method = environ.get("REQUEST_METHOD", "GET")
         if method == "OPTIONS":
-            return respond(start_response, 204, b"", PREFLIGHT, head=True)
+            return self.respond(start_response, 204, b"", PREFLIGHT, head=True)
         with self.app.app_context():
             if method in METHODS:
-                status, message, payload = self.run(found, PingRequest(environ))
-                extra = []
+                status, message, payload, extra = self.run(found, PingRequest(environ))
             else:
                 status, payload = 405, None
                 message = f"method {method} is not allowed: use GET, HEAD or POST"
                 extra = [("Allow", ", ".join(METHODS))]
             body, headers = found.answer(status, message, payload)
-        return respond(start_response, status, body, headers + extra, head=method == "HEAD")
+        return self.respond(start_response, status, body, headers + extra,
+                            head=method == "HEAD")
 
-    def run(self, found: Routed, request: PingRequest) -> tuple[int, str | None, object]:
-        """The handler's outcome as (status, message, payload); the message is None for a 200."""
+    def run(self, found: Routed, request: PingRequest
+            ) -> tuple[int, str | None, object, list[tuple[str, str]]]:
+        """The handler's outcome as (status, message, payload, extra headers);
+        the message is None for a 200."""
+        if request.declares_too_much(self.app.config):
+            return 413, too_large_message(self.app.config), None, []
+        address = request.remote_addr or ""
         try:
+            self.throttle.before_ping(found.check, address)
             payload = found.handle(request, *found.args)
         except BadPing as e:
-            return 400, str(e), None
+            return 400, str(e), None, []
         except PingRefused as e:
-            return e.status, e.message, None
+            if e.status == 404:
+                self.throttle.missed(address)
+            return e.status, e.message, None, e.headers
+        except HTTPException as e:
+            # werkzeug's, while reading the body: 413 past a limit, 400 for a body
+            # cut short of its Content-Length.
+            return e.code or 400, http_message(e, self.app.config), None, []
         except (DBAPIError, PoolTimeout) as e:
             # Never a 200 without the commit; the client may try again.
             self.app.logger.error("database error: %s", e)
-            return 503, DATABASE_UNAVAILABLE, None
+            return 503, DATABASE_UNAVAILABLE, None, []
         except Exception:
             self.app.logger.exception("unhandled error")
-            return 500, INTERNAL_ERROR, None
-        return 200, None, payload
+            return 500, INTERNAL_ERROR, None, []
+        return 200, None, payload, []
 
-
-def respond(start_response: Callable, status: int, body: bytes,
-            headers: list[tuple[str, str]], *, head: bool = False) -> list[bytes]:
-    start_response(f"{status} {HTTP_STATUS_CODES.get(status, 'Unknown')}", [
-        *headers, ANY_ORIGIN, *SECURITY_HEADERS, ("Content-Length", str(len(body))),
-    ])
-    return [] if head else [body]
+    def respond(self, start_response: Callable, status: int, body: bytes,
+                headers: list[tuple[str, str]], *, head: bool = False) -> list[bytes]:
+        start_response(f"{status} {HTTP_STATUS_CODES.get(status, 'Unknown')}", [
+            *headers, ANY_ORIGIN, *self.security, ("Content-Length", str(len(body))),
+        ])
+        return [] if head else [body]

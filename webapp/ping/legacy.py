@@ -14,12 +14,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..core.models import ApiKey, Check, User
-from ..core.pings import MSG_LIMIT
 from ..core.times import utc_iso
-from ..core.users import authenticate
+from ..core.users import authenticate, normalize_email
 from ..db import db
-from .common import PingRefused, is_uuid, json_bytes, param, record
+from .common import PingRefused, is_uuid, json_bytes, lookup_key, param, record, stored_text
 from .request import PingRequest
+from .throttle import throttle
 
 LOG_IN = "log in with HTTP Basic auth: your email and password, or any name and an API key"
 
@@ -32,11 +32,22 @@ def basic_auth_user(request: PingRequest) -> User | None:
     key = ApiKey.find(auth.password)
     if key is not None:
         return key.user
-    return authenticate(auth.username or "", auth.password)
+    email = normalize_email(auth.username or "")
+    if not lookup_key(email):
+        return None
+    # Guessing passwords here is held to the login form's budgets.
+    address = request.remote_addr or ""
+    throttle().before_password(email, address)
+    user = authenticate(email, auth.password)
+    if user is None:
+        throttle().password_failed(email, address)
+    return user
 
 
 def find_service(user: User, code: str) -> list[sa.Row]:
     """(uuid, name) of the user's checks that `code` names: a uuid, or a slug (any case)."""
+    if not lookup_key(code):
+        return []
     where = Check.uuid == code if is_uuid(code) else Check.slug == code.lower()
     return list(db.session.execute(
         sa.select(Check.uuid, Check.name).where(Check.user_id == user.id, where).limit(2)).all())
@@ -56,14 +67,15 @@ def report(request: PingRequest) -> dict[str, Any]:
     missing = f"no check of yours has the uuid or slug {code!r}"
     if not found:
         raise PingRefused(404, missing)
-    data = param(request, "data") or ""
-    applied = record(found[0].uuid, request, kind="fail" if data else "success",
-                     msg=data[:MSG_LIMIT] if data else None)
+    data = stored_text(param(request, "data"))
+    applied = record(found[0].uuid, request, kind="fail" if data else "success", msg=data)
     if applied is None:  # deleted or rotated between the lookup and the ping
         raise PingRefused(404, missing)
+    # The answer echoes what was kept, not what was sent: a 10 MB `data` is
+    # stored as its first MSG_LIMIT characters, and that is all it gets back.
     return {"id": applied.ping_id, "service": found[0].name,
-            "remote_addr": request.remote_addr or "", "ua": request.user_agent, "data": data,
-            "created": utc_iso(applied.created)}
+            "remote_addr": request.remote_addr or "", "ua": request.user_agent,
+            "data": data or "", "created": utc_iso(applied.created)}
 
 
 def answer(status: int, message: str | None, payload: dict[str, Any] | None = None

@@ -32,22 +32,27 @@ class Routed(NamedTuple):
     handle: Callable[..., Any]  # handle(request, *args): records, or raises BadPing/PingRefused
     answer: Answer
     args: tuple[str, ...]
+    # What names the check, for its rate limit: the token, or ping key and slug
+    # (whatever the action). None where no check is named by the URL.
+    check: str | None = None
 
 
 def route(path: str) -> Routed | None:
     """The handler for a ping URL; None for every other URL, which is Flask's."""
     parts = path.split("/")
     if parts[1:3] == ["api", "push"] and len(parts) > 3:
-        return Routed(push.push, push.answer, ("/".join(parts[3:]),))
+        token = "/".join(parts[3:])
+        return Routed(push.push, push.answer, (token,), token)
     if parts[1:3] == ["api", "pings"] and parts[3:] in ([], [""]):
         return Routed(legacy.report, legacy.answer, ())
     if parts[1:2] != ["ping"] or len(parts) < 3:
         return None
     rest = parts[2:]
     if len(rest) == 1 and rest[0]:
-        return Routed(healthchecks.ping_by_uuid, healthchecks.answer, (rest[0],))
+        return Routed(healthchecks.ping_by_uuid, healthchecks.answer, (rest[0],), rest[0])
     if len(rest) == 2 and is_uuid(rest[0]):
-        return Routed(healthchecks.ping_by_uuid, healthchecks.answer, (rest[0], rest[1]))
+        return Routed(healthchecks.ping_by_uuid, healthchecks.answer, (rest[0], rest[1]), rest[0])
     if len(rest) in (2, 3) and all(rest):
-        return Routed(healthchecks.ping_by_slug, healthchecks.answer, tuple(rest))
+        return Routed(healthchecks.ping_by_slug, healthchecks.answer, tuple(rest),
+                      f"{rest[0]}/{rest[1]}")
     return Routed(healthchecks.not_found, healthchecks.answer, ())

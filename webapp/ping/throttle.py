@@ -1,0 +1,108 @@
+"""How often the ping door lets one check be pinged, one address miss, and one
+account guess its password (Basic auth on /api/pings/).
+
+Counted with the `limits` library (what Flask-Limiter counts with) in this
+process's memory, never in Redis: an accepted ping then costs two counter
+bumps under a lock, microseconds, and no network round trip. The price is that
+each web process counts on its own, so with WEB_CONCURRENCY processes a limit
+lets up to that many times through; the defaults are far above any honest
+job (a check pinged every second is 60 a minute) and far below a flood.
+
+Misses (pings for a check that does not exist) are counted per client address
+once answered 404; an address over its budget gets a 429 before any lookup.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, current_app
+from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter
+
+from .common import PingRefused
+
+EXTENSION = "hb_ping_throttle"
+
+
+class Budget:
+    """One limit setting ("600 per minute; ..."), counted per key."""
+
+    def __init__(self, limiter: FixedWindowRateLimiter, name: str, setting: str):
+        self.limiter, self.name, self.items = limiter, name, parse_many(setting)
+
+    def spend(self, key: str) -> RateLimitItem | None:
+        """Count one; the limit this went over, or None."""
+        for item in self.items:
+            if not self.limiter.hit(item, self.name, key):
+                return item
+        return None
+
+    def exhausted(self, key: str) -> RateLimitItem | None:
+        """The limit already used up for `key` (counts nothing), or None."""
+        for item in self.items:
+            if not self.limiter.test(item, self.name, key):
+                return item
+        return None
+
+    def retry_after(self, item: RateLimitItem, key: str) -> int:
+        reset = self.limiter.get_window_stats(item, self.name, key).reset_time
+        return max(1, int(reset - time.time()) + 1)
+
+    def refuse(self, item: RateLimitItem, key: str, what: str) -> PingRefused:
+        wait = self.retry_after(item, key)
+        return PingRefused(429, f"too many {what}: at most {item}; try again in {wait} s",
+                           headers=[("Retry-After", str(wait))])
+
+
+class Throttle:
+    def __init__(self, config: dict):
+        self.enabled = bool(config["RATELIMIT_ENABLED"])
+        limiter = FixedWindowRateLimiter(MemoryStorage())
+        self.per_check = Budget(limiter, "ping", config["RATELIMIT_PING"])
+        self.misses = Budget(limiter, "ping-miss", config["RATELIMIT_PING_UNKNOWN"])
+        self.password = Budget(limiter, "password", config["RATELIMIT_LOGIN"])
+        self.password_address = Budget(limiter, "password-address",
+                                       config["RATELIMIT_LOGIN_ADDRESS"])
+
+    def before_ping(self, check: str | None, address: str) -> None:
+        """Raise a 429 when this address's misses, or the check the URL names,
+        are over budget."""
+        if not self.enabled:
+            return
+        over = self.misses.exhausted(address)
+        if over is not None:
+            raise self.misses.refuse(over, address, "pings of checks that do not exist")
+        if check is None:
+            return
+        over = self.per_check.spend(check)
+        if over is not None:
+            raise self.per_check.refuse(over, check, "pings of this check")
+
+    def missed(self, address: str) -> None:
+        if self.enabled:
+            self.misses.spend(address)
+
+    def before_password(self, account: str, address: str) -> None:
+        """Raise a 429 when this account or address has failed too often."""
+        if not self.enabled:
+            return
+        for budget, key in ((self.password, account), (self.password_address, address)):
+            over = budget.exhausted(key)
+            if over is not None:
+                raise budget.refuse(over, key, "failed logins")
+
+    def password_failed(self, account: str, address: str) -> None:
+        if self.enabled:
+            self.password.spend(account)
+            self.password_address.spend(address)
+
+
+def init_app(app: Flask) -> Throttle:
+    throttle = app.extensions[EXTENSION] = Throttle(app.config)
+    return throttle
+
+
+def throttle() -> Throttle:
+    return current_app.extensions[EXTENSION]
