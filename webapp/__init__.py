@@ -25,6 +25,7 @@ from .web import errors, ratelimits, security
 from .web.address import RecordAddress
 from .web.extensions import csrf, htmx, login_manager, mail
 from .web.sessions import SessionInterface
+from .web.urls import BoundedInt
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +38,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.url_map.converters["int"] = BoundedInt  # before any route is added
     app.config.from_object(Config)
     if overrides:
         app.config.update(overrides)

@@ -30,6 +30,12 @@ def test_a_wrong_password_is_refused(web, user):
     assert web.get("/").status_code == 302
 
 
+def test_a_nul_in_the_email_is_a_wrong_login(web, user):
+    """Found by the fuzzing of issue #12: PostgreSQL refuses a NUL in a query (a 503)."""
+    r = web.login(email="alice\x00@example.com")
+    assert r.status_code == 401 and "Wrong email or password." in r.get_data(as_text=True)
+
+
 def test_an_empty_login_form_says_what_is_missing(web, user):
     r = web.post("/login", {"email": "", "password": ""}, token_from="/login")
     html = r.get_data(as_text=True)

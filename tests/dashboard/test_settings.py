@@ -3,6 +3,7 @@
 import re
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 
 from support import make_user
@@ -133,3 +134,10 @@ def test_rotating_needs_the_csrf_token(logged_in, app):
     assert logged_in.client.post("/settings/ping-key/rotate",
                                  data={"confirmed": "yes"}).status_code == 400
     assert ping_key_of(app) == old
+
+
+@pytest.mark.parametrize("path", ["/settings/keys/9223372036854775808/revoke",
+                                  "/settings/sessions/9223372036854775808/end"])
+def test_an_id_past_64_bits_is_a_404(logged_in, path):
+    """Found by the fuzzing of issue #12: such ids were an OverflowError (500)."""
+    assert logged_in.post(path, token_from="/settings/").status_code == 404

@@ -88,9 +88,11 @@ def test_form_fields_of_a_post_work_too(app, client, check):
 
 
 def test_the_answer_echoes_the_data_as_stored_not_as_sent(app, client, check):
-    r = client.post("/api/pings/?service=60y4e", data={"data": "e" * 50_000}, headers=PASSWORD)
+    r = client.post("/api/pings/?service=60y4e", data={"data": "e" * 50_000},
+                    headers={**PASSWORD, "User-Agent": "u" * 5000})
     assert r.status_code == 200
     assert r.get_json()["data"] == "e" * 1000
+    assert r.get_json()["ua"] == "u" * 200  # the user agent, too, as kept
     with app.app_context():
         assert db.session.scalar(sa.select(Check.last_msg)) == "e" * 1000
 

@@ -31,6 +31,9 @@ checks = Check.__table__
 pings = Ping.__table__
 
 MSG_LIMIT = 1000
+# The widths of the pings table's text columns: longer values are cut to fit.
+ADDRESS_LIMIT = 64
+UA_LIMIT = 200
 
 
 class PingData(NamedTuple):
@@ -211,8 +214,9 @@ def _apply_ping(uuid: str, data: PingData, now: datetime, read: list[bool]) -> A
             conn, {"p_id": row.id, **{f"p_{f}": value for f, value in changes.items()}})
         ping_id = _INSERT_PING.one(conn, {
             "check_id": row.id, "n": n, "created": now, "kind": out.kind,
-            "scheme": data.scheme, "method": data.method, "remote_addr": data.remote_addr[:64],
-            "ua": data.ua[:200], "msg": msg, "value": data.value, "rid": data.rid,
+            "scheme": data.scheme, "method": data.method,
+            "remote_addr": data.remote_addr[:ADDRESS_LIMIT], "ua": data.ua[:UA_LIMIT],
+            "msg": msg, "value": data.value, "rid": data.rid,
             "exitstatus": data.exitstatus, "duration": out.duration, "body": data.body,
         }).id
         keep = current_app.config["PING_RETENTION"]

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..core.models import ApiKey, Check, User
+from ..core.pings import UA_LIMIT
 from ..core.times import utc_iso
 from ..core.users import authenticate, normalize_email
 from ..db import db
@@ -74,7 +75,7 @@ def report(request: PingRequest) -> dict[str, Any]:
     # The answer echoes what was kept, not what was sent: a 10 MB `data` is
     # stored as its first MSG_LIMIT characters, and that is all it gets back.
     return {"id": applied.ping_id, "service": found[0].name,
-            "remote_addr": request.remote_addr or "", "ua": request.user_agent,
+            "remote_addr": request.remote_addr or "", "ua": request.user_agent[:UA_LIMIT],
             "data": data or "", "created": utc_iso(applied.created)}
 
 

@@ -1,6 +1,7 @@
-"""The public base URL as a web request sees it."""
+"""The public base URL as a web request sees it, and the URL map's numbers."""
 
 from flask import current_app, has_request_context, request
+from werkzeug.routing import IntegerConverter
 
 from ..core.urls import site_root
 
@@ -11,3 +12,12 @@ def base_url() -> str:
     if current_app.config["BASE_URL"] or not has_request_context():
         return site_root()
     return request.host_url.rstrip("/")
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:...>` up to the largest 64-bit id: a larger number names no row,
+    and the database would refuse it (a 500) instead of finding nothing (a 404)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
