@@ -2,8 +2,9 @@
 
 1. Throughput. The app runs under gunicorn from the Procfile's web line
    (gthread workers, no access log) against a fresh SQLite database, beside
-   the same app without rate limits and on sync workers, and `GET /api/push/<uuid>?status=up&msg=bench&value=1` is
-   driven by --connections clients (50). bench/baseline_app.py (one SQLite
+   the same app without rate limits and on sync workers, and
+   `GET /api/push/<uuid>?status=up&msg=bench&value=1` is driven by
+   --connections clients (50). bench/baseline_app.py (one SQLite
    INSERT per request, same pragmas) is served and driven identically, the two
    interleaved round by round because this machine is small and noisy; the
    median round of each is reported. PING_RETENTION is set far above what a

@@ -25,7 +25,6 @@ from webapp import create_app
 from webapp.alerts.queue import LOCAL_REDIS, start_embedded
 from webapp.core.models import Heartbeat
 from webapp.db import db
-from webapp.web.ratelimits import limiter_of
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_ID = uuid.uuid4().hex[:10]
@@ -144,8 +143,19 @@ def clean_state(request, app, smtp):
         from webapp.alerts.queue import get_queue
 
         get_queue().empty()
-        limiter_of(app).reset()  # rate-limit counts, in Redis and in memory
+        forget_rate_limits(app)
     smtp[0].clear()
+
+
+def forget_rate_limits(app) -> None:
+    """This run's rate-limit counts, and no one else's: other installations
+    (and test runs) may share the Redis; Flask-Limiter's reset() would clear
+    every one's counts."""
+    prefix = app.config["RATELIMIT_KEY_PREFIX"]
+    client = redis.Redis.from_url(app.config["REDIS_URL"])
+    for key in client.scan_iter(f"*{prefix}*", count=1000):
+        client.delete(key)
+    app.extensions["hb_login_fallback"].storage.reset()
 
 
 @pytest.fixture

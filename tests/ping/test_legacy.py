@@ -104,3 +104,11 @@ def test_nul_characters_are_refused_in_lookups_and_replaced_in_data(app, client,
     assert r.status_code == 401
     r = client.get("/api/pings/?service=60y4e&data=bad%00news", headers=PASSWORD)
     assert r.status_code == 200 and r.get_json()["data"] == "bad\ufffdnews"
+
+
+def test_an_authorization_header_that_is_not_base64_text_is_a_401(client, check):
+    """Found by re-running issue #12's attacks: werkzeug's ValueError was a 500."""
+    for header in ("Basic \u00e9t\u00e9", "Basic !!!!", "Basic " + base64.b64encode(
+            b"\xff\xfe:\xff").decode()):
+        r = client.get("/api/pings/?service=60y4e", headers={"Authorization": header})
+        assert r.status_code == 401 and "log in with HTTP Basic auth" in r.get_json()["error"]

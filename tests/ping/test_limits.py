@@ -137,3 +137,23 @@ def test_a_body_shorter_than_its_content_length_is_kept_as_it_came(app, client, 
         "CONTENT_LENGTH": "3000", "wsgi.input": io.BytesIO(b"only this")})
     assert r.status_code == 200
     assert pings_of(app, check)[0].body == b"only this"
+
+
+def test_a_chunked_push_form_over_the_limit_is_a_413_and_stores_nothing(app, live_server,
+                                                                        check):
+    """Found by re-running issue #12's attacks: werkzeug cut such a form at the
+    limit silently, and the push was stored (200)."""
+    head = b"status=down&msg=hi&a="
+    chunks = [head] + [b"z" * 65536] * (limit(app) // 65536 + 2)
+    url = urllib.parse.urlsplit(live_server)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    try:
+        conn.request("POST", f"/api/push/{check}", body=iter(chunks), encode_chunked=True,
+                     headers={"Transfer-Encoding": "chunked",
+                              "Content-Type": "application/x-www-form-urlencoded"})
+        r = conn.getresponse()
+        status, body = r.status, r.read()
+    finally:
+        conn.close()
+    assert status == 413 and b'"ok":false' in body
+    assert pings_of(app, check) == []

@@ -68,6 +68,22 @@ def test_the_default_limits_take_a_check_pinged_every_second(client, new_check, 
     assert len(pings_of(app, token)) == 60
 
 
+def test_basic_auth_and_the_login_form_share_one_budget(limited, app, user):
+    """Found by re-running issue #12's attacks: Basic auth was counted apart
+    from the form, and per web process (4 processes: 4 times the limit)."""
+    from conftest import Web
+
+    web = Web(app.test_client())
+    app.config["RATELIMIT_LOGIN"] = "2 per minute"
+    try:
+        assert web.login(password="wrong").status_code == 401
+        wrong = basic("alice@example.com", "wrong")
+        assert limited.post("/api/pings/?service=x", headers=wrong).status_code == 401
+        assert web.login().status_code == 429  # the form sees the guess made by Basic auth
+    finally:
+        app.config["RATELIMIT_LOGIN"] = "10 per minute; 50 per hour"
+
+
 def test_basic_auth_guessing_is_locked_per_account(limited, app, new_check):
     new_check(slug="60y4e")
     wrong = basic("alice@example.com", "wrong")
@@ -77,7 +93,7 @@ def test_basic_auth_guessing_is_locked_per_account(limited, app, new_check):
     r = limited.post("/api/pings/?service=60y4e", headers=basic("alice@example.com",
                                                                 "correct horse"))
     assert r.status_code == 429 and "too many failed logins" in r.get_json()["error"]
-    retry_after(r)
+    assert retry_after(r) >= 50
     make_user(app, "bob@example.com")
     bob = limited.post("/api/pings/?service=nothing", headers=basic("bob@example.com",
                                                                     "correct horse"))

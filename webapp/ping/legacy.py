@@ -18,9 +18,9 @@ from ..core.pings import UA_LIMIT
 from ..core.times import utc_iso
 from ..core.users import authenticate, normalize_email
 from ..db import db
+from ..web.ratelimits import count_failed_login, failed_login_wait
 from .common import PingRefused, is_uuid, json_bytes, lookup_key, param, record, stored_text
 from .request import PingRequest
-from .throttle import throttle
 
 LOG_IN = "log in with HTTP Basic auth: your email and password, or any name and an API key"
 
@@ -36,12 +36,15 @@ def basic_auth_user(request: PingRequest) -> User | None:
     email = normalize_email(auth.username or "")
     if not lookup_key(email):
         return None
-    # Guessing passwords here is held to the login form's budgets.
+    # Guessing passwords here draws on the login form's budgets.
     address = request.remote_addr or ""
-    throttle().before_password(email, address)
+    wait = failed_login_wait(email, address)
+    if wait is not None:
+        raise PingRefused(429, f"too many failed logins; try again in {wait} s",
+                          headers=[("Retry-After", str(wait))])
     user = authenticate(email, auth.password)
     if user is None:
-        throttle().password_failed(email, address)
+        count_failed_login(email, address)
     return user
 
 

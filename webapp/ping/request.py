@@ -73,9 +73,17 @@ class PingRequest:
     def mimetype(self) -> str:
         return self._werkzeug.mimetype
 
-    @property
+    @cached_property
     def form(self):
-        return self._werkzeug.form
+        form = self._werkzeug.form
+        if self.content_length is None:
+            # werkzeug stops parsing a body of unknown length (chunked) at
+            # MAX_CONTENT_LENGTH without a word; reading what is left makes
+            # its stream raise RequestEntityTooLarge, a 413, as for a declared one.
+            stream = self._werkzeug.stream
+            while stream.read(64 * 1024):
+                pass
+        return form
 
     @property
     def stream(self):
@@ -83,7 +91,12 @@ class PingRequest:
 
     @property
     def authorization(self):
-        return self._werkzeug.authorization
+        """The Authorization header parsed, or None (also for one that is not
+        valid base64 or UTF-8, which werkzeug refuses with a ValueError)."""
+        try:
+            return self._werkzeug.authorization
+        except ValueError:
+            return None
 
 
 def _unquote(text: str) -> str:

@@ -1,5 +1,6 @@
-"""How often the ping door lets one check be pinged, one address miss, and one
-account guess its password (Basic auth on /api/pings/).
+"""How often the ping door lets one check be pinged, and one address miss.
+(Failed Basic-auth logins on /api/pings/ draw on the login form's budgets,
+in Redis: see webapp.web.ratelimits.)
 
 Counted with the `limits` library (what Flask-Limiter counts with) in this
 process's memory, never in Redis: an accepted ping then costs two counter
@@ -62,9 +63,6 @@ class Throttle:
         limiter = FixedWindowRateLimiter(MemoryStorage())
         self.per_check = Budget(limiter, "ping", config["RATELIMIT_PING"])
         self.misses = Budget(limiter, "ping-miss", config["RATELIMIT_PING_UNKNOWN"])
-        self.password = Budget(limiter, "password", config["RATELIMIT_LOGIN"])
-        self.password_address = Budget(limiter, "password-address",
-                                       config["RATELIMIT_LOGIN_ADDRESS"])
 
     def before_ping(self, check: str | None, address: str) -> None:
         """Raise a 429 when this address's misses, or the check the URL names,
@@ -83,20 +81,6 @@ class Throttle:
     def missed(self, address: str) -> None:
         if self.enabled:
             self.misses.spend(address)
-
-    def before_password(self, account: str, address: str) -> None:
-        """Raise a 429 when this account or address has failed too often."""
-        if not self.enabled:
-            return
-        for budget, key in ((self.password, account), (self.password_address, address)):
-            over = budget.exhausted(key)
-            if over is not None:
-                raise budget.refuse(over, key, "failed logins")
-
-    def password_failed(self, account: str, address: str) -> None:
-        if self.enabled:
-            self.password.spend(account)
-            self.password_address.spend(address)
 
 
 def init_app(app: Flask) -> Throttle:

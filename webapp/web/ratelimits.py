@@ -23,6 +23,9 @@ import time
 from flask import Blueprint, Flask, Response, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter, RateLimiter
 
 from ..core.users import normalize_email
 from .errors import error_body
@@ -82,15 +85,68 @@ def protect_api(app: Flask, bp: Blueprint) -> None:
                          deduct_when=failed)(bp)
 
 
+def _identifiers(key: str, scope: str) -> list[str]:
+    """What Flask-Limiter counts a limit under: its key prefix, the key, the scope."""
+    prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
+    return [prefix, key, scope] if prefix else [key, scope]
+
+
+def _wait(strategy: RateLimiter, item: RateLimitItem, identifiers: list[str]) -> int:
+    reset = strategy.get_window_stats(item, *identifiers).reset_time
+    return max(1, int(reset - time.time()) + 1)
+
+
 def retry_after(e: RateLimitExceeded) -> int:
     """Seconds until the window that was exceeded opens again."""
     limit = e.limit
     try:
-        args = (limit.key_func(), limit.scope_for(request.endpoint or "", request.method))
-        reset = limiter_of(current_app).limiter.get_window_stats(limit.limit, *args).reset_time
-        return max(1, int(reset - time.time()) + 1)
+        identifiers = _identifiers(limit.key_func(),
+                                   limit.scope_for(request.endpoint or "", request.method))
+        return _wait(limiter_of(current_app).limiter, limit.limit, identifiers)
     except Exception:  # the storage went away meanwhile: the whole window, at most
         return int(limit.limit.get_expiry())
+
+
+# --- failed logins through another door (Basic auth on /api/pings/) ------------------
+
+def _login_budgets(email: str, address: str) -> list[tuple[RateLimitItem, list[str]]]:
+    """The login form's two budgets, as the form's limits count them, so that
+    guesses through either door draw on the same ones."""
+    config = current_app.config
+    return [(item, _identifiers(key, scope))
+            for setting, key, scope in (
+                (config["RATELIMIT_LOGIN"], "account:" + email, "login-account"),
+                (config["RATELIMIT_LOGIN_ADDRESS"], address, "login-address"))
+            for item in parse_many(setting)]
+
+
+def _counting(action):
+    """Run `action(strategy)` on the shared storage, or on this process's
+    memory while that cannot be reached (as Flask-Limiter itself falls back)."""
+    try:
+        return action(limiter_of(current_app).limiter)
+    except Exception as e:
+        current_app.logger.warning("rate limit storage unreachable, counting in memory: %s", e)
+        return action(current_app.extensions["hb_login_fallback"])
+
+
+def failed_login_wait(email: str, address: str) -> int | None:
+    """Seconds to wait when this account or address has no failed logins left; None if it has."""
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return None
+
+    def wait(strategy: RateLimiter) -> int | None:
+        for item, identifiers in _login_budgets(email, address):
+            if not strategy.test(item, *identifiers):
+                return _wait(strategy, item, identifiers)
+        return None
+    return _counting(wait)
+
+
+def count_failed_login(email: str, address: str) -> None:
+    if current_app.config["RATELIMIT_ENABLED"]:
+        _counting(lambda strategy: [strategy.hit(item, *identifiers)
+                                    for item, identifiers in _login_budgets(email, address)])
 
 
 def init_app(app: Flask, storage_uri: str) -> None:
@@ -107,6 +163,7 @@ def init_app(app: Flask, storage_uri: str) -> None:
     app.extensions["hb_limiter"] = Limiter(
         get_remote_address, app=app, strategy="fixed-window",
         in_memory_fallback_enabled=True, swallow_errors=True)
+    app.extensions["hb_login_fallback"] = FixedWindowRateLimiter(MemoryStorage())
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(e: RateLimitExceeded):
