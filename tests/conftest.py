@@ -156,6 +156,7 @@ def forget_rate_limits(app) -> None:
     for key in client.scan_iter(f"*{prefix}*", count=1000):
         client.delete(key)
     app.extensions["hb_login_fallback"].storage.reset()
+    app.extensions["hb_ping_throttle"].forget()  # counted in this process's memory
 
 
 @pytest.fixture

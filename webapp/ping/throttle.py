@@ -60,7 +60,8 @@ class Budget:
 class Throttle:
     def __init__(self, config: dict):
         self.enabled = bool(config["RATELIMIT_ENABLED"])
-        limiter = FixedWindowRateLimiter(MemoryStorage())
+        self.storage = MemoryStorage()
+        limiter = FixedWindowRateLimiter(self.storage)
         self.per_check = Budget(limiter, "ping", config["RATELIMIT_PING"])
         self.misses = Budget(limiter, "ping-miss", config["RATELIMIT_PING_UNKNOWN"])
 
@@ -77,6 +78,10 @@ class Throttle:
         over = self.per_check.spend(check)
         if over is not None:
             raise self.per_check.refuse(over, check, "pings of this check")
+
+    def forget(self) -> None:
+        """Drop every count (tests start each case afresh)."""
+        self.storage.reset()
 
     def missed(self, address: str) -> None:
         if self.enabled:
