@@ -120,3 +120,34 @@ def test_an_in_memory_sqlite_app_starts_without_touching_files(settings, tmp_pat
     with app.app_context(), db.engine.connect() as conn:
         assert conn.scalar(sa.text("SELECT 1")) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_second_app_on_an_open_database_keeps_its_locks(settings, tmp_path):
+    """Closing any descriptor of a SQLite file drops the process's locks on it:
+    making the file private must never open an existing one (it did, and a
+    second app in the test process corrupted the suite's database)."""
+    import fcntl
+    import os
+
+    from support import overrides_from
+    from webapp import create_app
+
+    path = tmp_path / "locked.db"
+    path.write_bytes(b"")
+    fd = os.open(path, os.O_RDWR)
+    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a POSIX lock, as SQLite takes
+    try:
+        create_app({**overrides_from(settings), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+        # F_GETLK from a child: the lock must still be held by this process.
+        pid = os.fork()
+        if pid == 0:
+            probe = os.open(path, os.O_RDWR)
+            try:
+                fcntl.lockf(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                os._exit(1)  # got it: the parent's lock was dropped
+            except OSError:
+                os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0, "the app dropped this process's lock"
+    finally:
+        os.close(fd)

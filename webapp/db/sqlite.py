@@ -46,8 +46,14 @@ def make_private(path: Path) -> None:
     private database file keeps all three private. An empty file is a new,
     empty database to SQLite.
     """
+    # Never open a database file that exists: closing any descriptor of it
+    # drops every SQLite lock this process holds on it (POSIX locks belong to
+    # the process), and a second app in a process that has connections open
+    # would let other processes write under them: a corrupt database.
     try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
     except FileNotFoundError:
         return  # no folder for it: SQLite will say what is wrong when it connects
     for file in (path, *(path.with_name(path.name + suffix) for suffix in COMPANIONS)):
