@@ -160,6 +160,22 @@ def forget_rate_limits(app) -> None:
 
 
 @pytest.fixture
+def limits(app, monkeypatch):
+    """Set rate limits for one test: limits(RATELIMIT_LOGIN="3 per minute")."""
+    def set_(**values):
+        for name, value in values.items():
+            monkeypatch.setitem(app.config, name, value)
+    return set_
+
+
+@pytest.fixture
+def guarded(app, monkeypatch):
+    """The outbound guard on, as in production (the suite's receivers listen on
+    127.0.0.1, so it is off otherwise)."""
+    monkeypatch.setitem(app.config, "INTEGRATIONS_ALLOW_PRIVATE_IPS", False)
+
+
+@pytest.fixture
 def ctx(app):
     with app.app_context():
         yield

@@ -84,9 +84,9 @@ class Network:
         monkeypatch.setattr(socket, "socket", RoutedSocket)
 
 
-class NotTls:
-    """A local port that answers every connection in plain HTTP, so a client
-    speaking TLS to it fails its handshake (WRONG_VERSION_NUMBER)."""
+class LocalServer:
+    """A port on 127.0.0.1 whose connections, one at a time, go to `handle`
+    in a thread of its own, until `close`."""
 
     def __init__(self):
         self.sock = socket.socket()
@@ -101,11 +101,22 @@ class NotTls:
                 conn, _ = self.sock.accept()
             except OSError:
                 return
-            with conn:
-                conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n")
+            self.handle(conn)
+
+    def handle(self, conn: socket.socket) -> None:
+        raise NotImplementedError
 
     def close(self):
         self.sock.close()
+
+
+class NotTls(LocalServer):
+    """A local port that answers every connection in plain HTTP, so a client
+    speaking TLS to it fails its handshake (WRONG_VERSION_NUMBER)."""
+
+    def handle(self, conn: socket.socket) -> None:
+        with conn:
+            conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n")
 
 
 def self_signed(folder: Path, name: str) -> tuple[Path, Path]:
@@ -133,7 +144,7 @@ def self_signed(folder: Path, name: str) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-class TlsServer:
+class TlsServer(LocalServer):
     """HTTPS on 127.0.0.1 with a certificate for one name; records the SNI names
     clients send and answers 200 to what completes the handshake."""
 
@@ -144,35 +155,23 @@ class TlsServer:
         context.load_cert_chain(cert, key)
         context.sni_callback = lambda sslsock, name, ctx: self.server_names.append(name)
         self.context = context
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
+        super().__init__()
 
-    def _serve(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            try:
-                with self.context.wrap_socket(conn, server_side=True) as tls:
-                    tls.settimeout(5)
-                    data = b""
-                    while b"\r\n\r\n" not in data:
-                        chunk = tls.recv(4096)
-                        if not chunk:
-                            break
-                        data += chunk
-                    self.requests += 1
-                    tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
-                                b"Connection: close\r\n\r\n")
-            except (ssl.SSLError, OSError):
-                conn.close()  # the client refused our certificate: that is the test's point
-
-    def close(self):
-        self.sock.close()
+    def handle(self, conn: socket.socket) -> None:
+        try:
+            with self.context.wrap_socket(conn, server_side=True) as tls:
+                tls.settimeout(5)
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = tls.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                self.requests += 1
+                tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
+                            b"Connection: close\r\n\r\n")
+        except (ssl.SSLError, OSError):
+            conn.close()  # the client refused our certificate: that is the test's point
 
 
 class Redirector:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import html as html_lib
+import json
 import os
 import re
 import signal
@@ -67,6 +68,11 @@ def overrides_from(settings: dict) -> dict:
         "APPRISE_ENABLED": True,
         "SWEEP_INTERVAL": float(settings["SWEEP_INTERVAL"]),
     }
+
+
+def unquoted(value: str) -> str:
+    """A token as a JSON column holds it: SQLite gives its JSON text, psycopg the string."""
+    return json.loads(value) if value.startswith('"') else value
 
 
 def make_user(app, email: str = "alice@example.com", password: str = "correct horse"):

@@ -60,11 +60,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
+    # Errors first: its size check must refuse an oversized body before the
+    # rate limits read one (an API key may be in a JSON body).
+    errors.init_app(app)
     ratelimits.init_app(app, limits_storage_url(app))
     api.init_app(app)
     dashboard.init_app(app)
     public.init_app(app)
-    errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)
     return app

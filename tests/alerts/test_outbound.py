@@ -53,11 +53,9 @@ def test_it_knows_which_addresses_are_public(address, public):
 
 
 @pytest.fixture
-def guarded(app):
-    app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = False
-    with app.app_context():
-        yield
-    app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = True
+def guarded(guarded, ctx):
+    """The suite's guard (conftest), inside an app context."""
+    yield
 
 
 @pytest.fixture
@@ -337,3 +335,17 @@ def test_without_mail_server_email_says_it_is_not_configured(app, client, new_ch
     assert outcome == f"attempt 1 failed, next in 5 s: {reason}"
     assert (note.status, note.error, note.job_id) == ("pending", reason, None)
     assert mailbox.messages == []
+
+
+def test_a_fault_of_ours_in_a_test_notification_is_a_sentence_and_a_logged_traceback(
+        ctx, monkeypatch, caplog):
+    """Not a DeliveryError (the channel's fault) but a bug of ours: the person is
+    answered, never with a 500, and the traceback is in the log."""
+    def broken(*args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("webapp.alerts.delivery.transmit", broken)
+    reason = send_test(Channel(id=7, kind="email", value="ops@example.com", headers={}))
+    assert reason == "an internal error stopped this delivery (the log has the details)"
+    assert "test notification to channel 7: unexpected error" in caplog.text
+    assert "RuntimeError: a bug" in caplog.text

@@ -134,13 +134,6 @@ def test_a_check_with_no_channels_selected_alerts_nobody(app, api, client):
 
 
 @pytest.fixture
-def guarded(app):
-    app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = False
-    yield
-    app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = True
-
-
-@pytest.fixture
 def network(monkeypatch):
     net = Network(monkeypatch)
     net.names["intranet.example"] = [["10.0.0.5"]]

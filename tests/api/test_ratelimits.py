@@ -1,16 +1,7 @@
 """The API is limited per key, and calls with a wrong key per client address."""
 
-import pytest
 
 from support import make_user
-
-
-@pytest.fixture
-def limits(app, monkeypatch):
-    def set_(**values):
-        for name, value in values.items():
-            monkeypatch.setitem(app.config, name, value)
-    return set_
 
 
 def test_each_key_has_its_own_budget_across_the_whole_api(app, api, limits):
@@ -37,3 +28,16 @@ def test_wrong_keys_from_one_address_are_stopped(api, limits):
 def test_the_default_limits_never_slow_a_busy_script(api):
     """A script polling twice a second for a minute stays far below 1200/minute."""
     assert all(api("get", "/checks/").status_code == 200 for _ in range(120))
+
+
+def test_a_key_in_the_json_body_has_its_own_budget_too(app, user, limits, client):
+    """Healthchecks takes `api_key` in a JSON body: such calls were all counted
+    under one empty key, so one script's calls used up every other's budget."""
+    limits(RATELIMIT_API="2 per minute")
+    _, other_key = make_user(app, "bob@example.com")
+
+    def create(key: str, name: str) -> int:
+        return client.post("/api/v3/checks/", json={"api_key": key, "name": name}).status_code
+
+    assert [create(other_key, n) for n in ("a", "b", "c")] == [201, 201, 429]
+    assert create(user[1], "d") == 201  # alice's key, in her body, is not bob's budget

@@ -230,13 +230,6 @@ def test_a_user_without_channels_is_told_where_alerts_go(logged_in):
         "alerts go by email to your own address, alice@example.com" in html)
 
 
-@pytest.fixture
-def guarded(app):
-    app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = False
-    yield
-    app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = True
-
-
 def press_test(web, code: str) -> str:
     """The test button, as htmx presses it: the result's HTML."""
     r = web.client.post(f"{PAGE}{code}/test",

@@ -4,20 +4,11 @@ Before: 300 wrong passwords on /login at ~14/s were all answered 401, and the
 right one worked at once after them. Each test sets small limits of its own.
 """
 
-import pytest
 from conftest import Web
 
 from support import make_user, overrides_from
 from webapp import create_app
 from webapp.core import users
-
-
-@pytest.fixture
-def limits(app, monkeypatch):
-    def set_(**values):
-        for name, value in values.items():
-            monkeypatch.setitem(app.config, name, value)
-    return set_
 
 
 def attempt(web, email="alice@example.com", password="wrong"):

@@ -137,7 +137,9 @@ def test_rotating_needs_the_csrf_token(logged_in, app):
 
 
 @pytest.mark.parametrize("path", ["/settings/keys/9223372036854775808/revoke",
-                                  "/settings/sessions/9223372036854775808/end"])
-def test_an_id_past_64_bits_is_a_404(logged_in, path):
-    """Found by the fuzzing of issue #12: such ids were an OverflowError (500)."""
+                                  "/settings/sessions/9223372036854775808/end",
+                                  "/settings/keys/2147483648/revoke"])
+def test_an_id_past_the_integer_columns_is_a_404(logged_in, path):
+    """Found by the fuzzing of issue #12: such ids were an OverflowError (500),
+    and past 32 bits PostgreSQL refused them (503)."""
     assert logged_in.post(path, token_from="/settings/").status_code == 404

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from support import overrides_from
+from support import overrides_from, unquoted
 from webapp import create_app
 from webapp.core.models import Channel, Notification
 from webapp.db import db
@@ -69,11 +69,6 @@ def own_database(database_url, tmp_path):
 def raw(sql):
     with db.engine.connect() as conn:
         return conn.execute(sa.text(sql)).one()
-
-
-def unquoted(value: str) -> str:
-    """A token as a JSON column holds it: SQLite gives its JSON text, psycopg the string."""
-    return json.loads(value) if value.startswith('"') else value
 
 
 def test_channel_settings_are_encrypted_in_place_and_decrypted_on_downgrade(settings,

@@ -1,6 +1,7 @@
 """The instance folder, the SQLite files and the generated secret key are
 private to the user the app runs as, whatever the umask; looser ones are tightened."""
 
+import fcntl
 import logging
 import os
 import stat
@@ -126,12 +127,6 @@ def test_a_second_app_on_an_open_database_keeps_its_locks(settings, tmp_path):
     """Closing any descriptor of a SQLite file drops the process's locks on it:
     making the file private must never open an existing one (it did, and a
     second app in the test process corrupted the suite's database)."""
-    import fcntl
-    import os
-
-    from support import overrides_from
-    from webapp import create_app
-
     path = tmp_path / "locked.db"
     path.write_bytes(b"")
     fd = os.open(path, os.O_RDWR)

@@ -77,12 +77,7 @@ def deliver(notification_id: int) -> str:
     try:
         send(row)
     except Exception as e:
-        if isinstance(e, DeliveryError):
-            reason = str(e)
-        else:  # a fault of ours, not the channel's: the traceback is for the log
-            log.exception("notification %s: unexpected error", notification_id)
-            reason = "an internal error stopped this delivery (the worker's log has the details)"
-        return record_failure(row, reason)
+        return record_failure(row, failure_reason(e, f"notification {notification_id}"))
     db.session.execute(
         sa.update(notifications)
         .where(notifications.c.id == notification_id)
@@ -90,6 +85,16 @@ def deliver(notification_id: int) -> str:
     )
     db.session.commit()
     return "sent"
+
+
+def failure_reason(e: Exception, what: str) -> str:
+    """The sentence a failed send is recorded or answered with. A DeliveryError
+    is the channel's fault and says why; anything else is ours, and its
+    traceback goes to the log, not to the person."""
+    if isinstance(e, DeliveryError):
+        return str(e)
+    log.exception("%s: unexpected error", what)
+    return "an internal error stopped this delivery (the log has the details)"
 
 
 def record_failure(row: Notification, reason: str) -> str:
@@ -121,9 +126,6 @@ def send_test(channel: Channel) -> str | None:
     """Send a test notification now; the reason it failed, or None when it went."""
     try:
         transmit(channel.kind, channel.value, channel.headers or {}, test_content())
-    except DeliveryError as e:
-        return str(e)
-    except Exception:  # a fault of ours: the person still gets an answer, not a 500
-        log.exception("test notification to channel %s: unexpected error", channel.id)
-        return "an internal error stopped this test notification (the log has the details)"
+    except Exception as e:  # an answer for the person in every case, never a 500
+        return failure_reason(e, f"test notification to channel {channel.id}")
     return None

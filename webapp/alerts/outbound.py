@@ -25,7 +25,7 @@ from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConn
 from urllib3.util.connection import allowed_gai_family
 from urllib3.util.timeout import _DEFAULT_TIMEOUT
 
-from ..core.addresses import is_public, literal_ip, refusal
+from ..core.addresses import all_public, literal_ip, refusal
 
 MAX_REDIRECTS = 3
 
@@ -46,7 +46,7 @@ def checked_addresses(host: str, port: int) -> Sequence[AddrInfo]:
     next attempt. It also agrees with the check made when the channel is saved.
     """
     infos = socket.getaddrinfo(host, port, allowed_gai_family(), socket.SOCK_STREAM)
-    if any(not is_public(str(info[4][0])) for info in infos):
+    if not all_public(infos):
         raise PrivateAddressRefused(refusal(host, resolved=literal_ip(host) is None))
     return infos
 

@@ -35,24 +35,27 @@ def _answers(url: str) -> bool:
         return False
 
 
-def resolve_redis_url(app: Flask) -> str:
-    """REDIS_URL, else a local redis-server if one answers, else the embedded one."""
+def resolve_redis_url(app: Flask, *, start: bool = True) -> str:
+    """REDIS_URL, else a local redis-server if one answers, else the embedded
+    one (started unless `start` is False: then only its address)."""
     url = app.config["REDIS_URL"]
     if url:
         return url
     if _answers(LOCAL_REDIS):
         return LOCAL_REDIS
-    return start_embedded(Path(app.instance_path))
+    folder = Path(app.instance_path)
+    return start_embedded(folder) if start else embedded_url(folder)
+
+
+def embedded_url(folder: Path) -> str:
+    return f"unix://{folder / 'valkey.sock'}"
 
 
 def limits_storage_url(app: Flask) -> str:
     """Where rate limits are counted: the queue's Redis, named for the `limits`
     library, without starting the embedded server (the worker starts it; until
     then Flask-Limiter counts in memory)."""
-    url = app.config["REDIS_URL"]
-    if not url:
-        embedded = f"unix://{Path(app.instance_path) / 'valkey.sock'}"
-        url = LOCAL_REDIS if _answers(LOCAL_REDIS) else embedded
+    url = resolve_redis_url(app, start=False)
     if url.startswith("unix://"):
         return "redis+unix://" + url[len("unix://"):]
     return url
@@ -69,7 +72,7 @@ def start_embedded(folder: Path) -> str:
 
     folder.mkdir(parents=True, exist_ok=True)
     sock = folder / "valkey.sock"
-    url = f"unix://{sock}"
+    url = embedded_url(folder)
     with open(folder / "valkey.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if _answers(url):

@@ -13,7 +13,7 @@ from ..core.errors import FieldError
 from ..web import ratelimits
 from ..web.extensions import csrf
 from . import channels, checks, history
-from .common import add_version, authenticate, error, pull_version
+from .common import add_version, authenticate, error, presented_key, pull_version
 
 __all__ = ["bp", "init_app"]
 
@@ -33,7 +33,7 @@ def field_error(e: FieldError):
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    ratelimits.protect_api(app, bp)
+    ratelimits.protect_api(app, bp, presented_key)
     # API clients authenticate by key, not by a browser session (the CSRF
     # check goes by the blueprint a view is in: each part is exempt).
     for exempt in (bp, *PARTS):

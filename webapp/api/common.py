@@ -36,20 +36,28 @@ def add_version(endpoint: str, values: dict[str, Any]) -> None:
     values.setdefault("version", g.get("api_version", 3))
 
 
+def presented_key() -> object:
+    """The key a call presents: X-Api-Key, else `api_key` in a POST's JSON body
+    (any JSON value: the caller says what is wrong with one that is no string);
+    None when there is neither."""
+    key = request.headers.get("X-Api-Key")
+    if key or request.method != "POST":
+        return key or None
+    try:
+        body = json_document()
+    except FieldError:
+        return None  # a body that is not JSON holds no key: the 401 says where it goes
+    return body.get("api_key") if isinstance(body, dict) else None
+
+
 def authenticate() -> tuple[Response, int] | None:
     """Every call names its user by X-Api-Key (or `api_key` in a JSON body, as
     Healthchecks allows); the answer is a 401 when it does not."""
     if request.method == "OPTIONS":
         return None  # Flask's own answer to OPTIONS says which methods a URL takes
-    key = request.headers.get("X-Api-Key")
-    if not key and request.method == "POST":
-        try:
-            body = json_document()
-        except FieldError:
-            body = None  # a body that is not JSON holds no key: the 401 says where it goes
-        key = body.get("api_key") if isinstance(body, dict) else None
-        if key is not None and not isinstance(key, str):
-            return error("api_key must be a string: the API key", 401)
+    key = presented_key()
+    if key is not None and not isinstance(key, str):
+        return error("api_key must be a string: the API key", 401)
     if not key:
         return error("missing API key: send it in the X-Api-Key header", 401)
     api_key = ApiKey.find(key)

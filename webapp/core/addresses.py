@@ -59,6 +59,11 @@ def refusal(host: str, *, resolved: bool = False) -> str:
             "(set INTEGRATIONS_ALLOW_PRIVATE_IPS=true to allow)")
 
 
+def all_public(infos) -> bool:
+    """Whether every address in a getaddrinfo() answer is public."""
+    return all(is_public(str(info[4][0])) for info in infos)
+
+
 def is_local_name(host: str) -> bool:
     """`localhost` and its subdomains, which RFC 6761 reserves for this machine."""
     name = host.lower().rstrip(".")
@@ -84,9 +89,7 @@ def host_refusal(host: str, *, resolve: bool) -> str | None:
         infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         return None
-    if any(not is_public(str(info[4][0])) for info in infos):
-        return refusal(host, resolved=True)
-    return None
+    return None if all_public(infos) else refusal(host, resolved=True)
 
 
 def url_refusal(url: str, *, resolve: bool) -> str | None:

@@ -16,6 +16,13 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+def can_name_a_row(text: str) -> bool:
+    """Whether `text` may name a row in a lookup: PostgreSQL refuses a NUL in any
+    text it is sent, even in a WHERE (a 503), and no token, key, slug, code or
+    email holds one, so such a lookup finds nothing without asking."""
+    return "\x00" not in text
+
+
 def control_error(field: str, value: str, *, lines: bool = False,
                   separators: bool = False) -> str | None:
     """Why `value` cannot be taken for `field`, or None when it has no control characters.

@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import db
 from .models import User
+from .text import can_name_a_row
 
 MIN_PASSWORD = 8
 # Deliverability is not ours to judge; a typo like a missing @ is, and so is
@@ -34,7 +35,7 @@ def email_error(email: str) -> str | None:
 
 
 def find_user(email: str) -> User | None:
-    if "\x00" in email:  # no address holds one, and PostgreSQL refuses it in any text
+    if not can_name_a_row(email):
         return None
     return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 

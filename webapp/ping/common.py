@@ -26,6 +26,11 @@ class PingRefused(Exception):
         self.headers = headers or []  # e.g. a 429's Retry-After
 
 
+def rate_limited(what: str, wait: int) -> PingRefused:
+    """A 429 that says what was too much and when to try again (also as Retry-After)."""
+    return PingRefused(429, f"{what}; try again in {wait} s", headers=[("Retry-After", str(wait))])
+
+
 def json_bytes(document: object) -> bytes:
     """A JSON answer's body, compact and newline-ended, as jsonify writes it."""
     return json.dumps(document, separators=(",", ":")).encode() + b"\n"
@@ -81,25 +86,13 @@ def stored_text(raw: str | None) -> str | None:
     return raw[:MSG_LIMIT].replace("\x00", "\ufffd")
 
 
-def lookup_key(text: str) -> bool:
-    """Whether `text` may name a row: PostgreSQL refuses a NUL in any text it is
-    sent, even in a WHERE, and no token, key, slug or email holds one."""
-    return "\x00" not in text
-
-
 def read_body(request: PingRequest) -> bytes | None:
     """The request body, cut at PING_BODY_LIMIT bytes (Healthchecks does the same
     and says so in the Ping-Body-Limit header); None when there is none."""
     if request.method != "POST":
         return None
-    stream = request.stream
-    body = stream.read(current_app.config["PING_BODY_LIMIT"])
-    if request.content_length is None:
-        # A body of unknown length (chunked) is read to its end, so that one
-        # over MAX_CONTENT_LENGTH is a 413 as a declared one is: the stream
-        # raises RequestEntityTooLarge there. What is past the kept part is dropped.
-        while stream.read(64 * 1024):
-            pass
+    body = request.stream.read(current_app.config["PING_BODY_LIMIT"])
+    request.read_to_the_end()
     return body or None
 
 

@@ -13,12 +13,12 @@ from flask import current_app
 from ..core.check_actions import create_check
 from ..core.errors import CheckLimitReached
 from ..core.models import Check, User, slugify
+from ..core.text import can_name_a_row
 from ..db import db
 from .common import (
     BadPing,
     PingRefused,
     is_uuid,
-    lookup_key,
     param,
     parse_rid,
     read_body,
@@ -52,7 +52,7 @@ def parse_action(action: str | None) -> tuple[str, int | None]:
 
 def check_by_slug(request: PingRequest, ping_key: str, slug: str) -> str:
     """The uuid of the user's check with this slug, made first if ?create=1."""
-    if not (lookup_key(ping_key) and lookup_key(slug)):
+    if not (can_name_a_row(ping_key) and can_name_a_row(slug)):
         raise PingRefused(404, "not found")
     user_id = db.session.scalar(sa.select(User.id).where(User.ping_key == ping_key))
     if user_id is None:

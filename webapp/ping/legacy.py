@@ -15,11 +15,12 @@ import sqlalchemy as sa
 
 from ..core.models import ApiKey, Check, User
 from ..core.pings import UA_LIMIT
+from ..core.text import can_name_a_row
 from ..core.times import utc_iso
 from ..core.users import authenticate, normalize_email
 from ..db import db
 from ..web.ratelimits import count_failed_login, failed_login_wait
-from .common import PingRefused, is_uuid, json_bytes, lookup_key, param, record, stored_text
+from .common import PingRefused, is_uuid, json_bytes, param, rate_limited, record, stored_text
 from .request import PingRequest
 
 LOG_IN = "log in with HTTP Basic auth: your email and password, or any name and an API key"
@@ -34,14 +35,11 @@ def basic_auth_user(request: PingRequest) -> User | None:
     if key is not None:
         return key.user
     email = normalize_email(auth.username or "")
-    if not lookup_key(email):
-        return None
     # Guessing passwords here draws on the login form's budgets.
     address = request.remote_addr or ""
     wait = failed_login_wait(email, address)
     if wait is not None:
-        raise PingRefused(429, f"too many failed logins; try again in {wait} s",
-                          headers=[("Retry-After", str(wait))])
+        raise rate_limited("too many failed logins", wait)
     user = authenticate(email, auth.password)
     if user is None:
         count_failed_login(email, address)
@@ -50,7 +48,7 @@ def basic_auth_user(request: PingRequest) -> User | None:
 
 def find_service(user: User, code: str) -> list[sa.Row]:
     """(uuid, name) of the user's checks that `code` names: a uuid, or a slug (any case)."""
-    if not lookup_key(code):
+    if not can_name_a_row(code):
         return []
     where = Check.uuid == code if is_uuid(code) else Check.slug == code.lower()
     return list(db.session.execute(

@@ -6,11 +6,11 @@ because Uptime Kuma's clients read `msg` and Tianji's read `error`.
 
 from __future__ import annotations
 
+from ..core.text import can_name_a_row
 from .common import (
     BadPing,
     PingRefused,
     json_bytes,
-    lookup_key,
     param,
     parse_value,
     record,
@@ -37,7 +37,7 @@ def push(request: PingRequest, token: str) -> None:
     raw_value = param(request, "value")
     # Uptime Kuma sends its response time as `ping`, empty when unknown.
     value = parse_value(raw_value if raw_value not in (None, "") else param(request, "ping"))
-    if not lookup_key(token) or record(token, request, kind=kind,
+    if not can_name_a_row(token) or record(token, request, kind=kind,
                                        msg=stored_text(param(request, "msg")),
                                        value=value) is None:
         raise PingRefused(404, "no check has this push token")

@@ -18,6 +18,8 @@ from flask import current_app
 from werkzeug.wrappers import Request
 from werkzeug.wsgi import get_content_length
 
+from ..web.errors import over_limit
+
 
 class PingRequest:
     def __init__(self, environ: dict):
@@ -49,8 +51,8 @@ class PingRequest:
         stream instead (see `_werkzeug`)."""
         if not self.environ.get("CONTENT_LENGTH"):
             return False
-        length = get_content_length(self.environ)  # werkzeug's reading: a bad one is 0
-        return length is not None and length > config["MAX_CONTENT_LENGTH"]
+        # werkzeug's reading of the header: a bad one is 0.
+        return over_limit(get_content_length(self.environ), config)
 
     @cached_property
     def _werkzeug(self) -> Request:
@@ -76,14 +78,19 @@ class PingRequest:
     @cached_property
     def form(self):
         form = self._werkzeug.form
+        self.read_to_the_end()
+        return form
+
+    def read_to_the_end(self) -> None:
+        """Read what is left of a body of unknown length (chunked): werkzeug stops
+        reading one at MAX_CONTENT_LENGTH without a word (a form is cut short,
+        a body kept in part), while reading on makes its stream raise
+        RequestEntityTooLarge, a 413, as for a declared length. What is read
+        here is dropped."""
         if self.content_length is None:
-            # werkzeug stops parsing a body of unknown length (chunked) at
-            # MAX_CONTENT_LENGTH without a word; reading what is left makes
-            # its stream raise RequestEntityTooLarge, a 413, as for a declared one.
             stream = self._werkzeug.stream
             while stream.read(64 * 1024):
                 pass
-        return form
 
     @property
     def stream(self):

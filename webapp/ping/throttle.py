@@ -15,14 +15,13 @@ once answered 404; an address over its budget gets a 429 before any lookup.
 
 from __future__ import annotations
 
-import time
-
-from flask import Flask, current_app
+from flask import Flask
 from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
-from .common import PingRefused
+from ..web.ratelimits import seconds_until_reset
+from .common import PingRefused, rate_limited
 
 EXTENSION = "hb_ping_throttle"
 
@@ -47,14 +46,9 @@ class Budget:
                 return item
         return None
 
-    def retry_after(self, item: RateLimitItem, key: str) -> int:
-        reset = self.limiter.get_window_stats(item, self.name, key).reset_time
-        return max(1, int(reset - time.time()) + 1)
-
     def refuse(self, item: RateLimitItem, key: str, what: str) -> PingRefused:
-        wait = self.retry_after(item, key)
-        return PingRefused(429, f"too many {what}: at most {item}; try again in {wait} s",
-                           headers=[("Retry-After", str(wait))])
+        return rate_limited(f"too many {what}: at most {item}",
+                            seconds_until_reset(self.limiter, item, self.name, key))
 
 
 class Throttle:
@@ -89,9 +83,5 @@ class Throttle:
 
 
 def init_app(app: Flask) -> Throttle:
-    throttle = app.extensions[EXTENSION] = Throttle(app.config)
-    return throttle
-
-
-def throttle() -> Throttle:
-    return current_app.extensions[EXTENSION]
+    app.extensions[EXTENSION] = Throttle(app.config)
+    return app.extensions[EXTENSION]

@@ -38,13 +38,17 @@ def http_message(e: HTTPException, config: Mapping[str, Any]) -> str:
     return e.description or e.name
 
 
+def over_limit(length: int | None, config: Mapping[str, Any]) -> bool:
+    """Whether a declared body length is past MAX_CONTENT_LENGTH (None: no limit)."""
+    limit = config["MAX_CONTENT_LENGTH"]
+    return length is not None and limit is not None and length > limit
+
+
 def refuse_oversized() -> None:
     """A declared body over MAX_CONTENT_LENGTH is refused before any hook or view
     reads it (werkzeug would only refuse it once something read the body, and a
     view that never does would answer as if it had not been sent)."""
-    length = request.content_length
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if length is not None and limit is not None and length > limit:
+    if over_limit(request.content_length, current_app.config):
         raise RequestEntityTooLarge()
 
 

@@ -6,13 +6,13 @@ import sqlalchemy as sa
 from flask import abort
 
 from ..core.models import Channel, Check
+from ..core.text import can_name_a_row
 from ..db import db
 
 
 def refuse_nul(code: str) -> None:
-    """404 for a code with a NUL (%00 in a URL): none holds one, and PostgreSQL
-    refuses a NUL in any text it is sent, even in a WHERE (a 503, not a 404)."""
-    if "\x00" in code:
+    """404 for a code that cannot name a row (a NUL, %00 in a URL)."""
+    if not can_name_a_row(code):
         abort(404)
 
 

@@ -11,7 +11,7 @@ failures only: someone who types the right password is never slowed down,
 unless the account is being guessed at, when the right password waits too
 (otherwise a correct guess would stand out).
 
-Pings are limited by the ping door (webapp.ping.limits), in memory, so that an
+Pings are limited by the ping door (webapp.ping.throttle), in memory, so that an
 accepted ping costs no Redis round trip.
 """
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 
 from flask import Blueprint, Flask, Response, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
@@ -35,14 +36,18 @@ def failed(response: Response) -> bool:
     return response.status_code == 401
 
 
+# The login form's two budgets, which Basic auth on /api/pings/ draws on too.
+LOGIN_ACCOUNT, LOGIN_ADDRESS = "login-account", "login-address"
+
+
+def account_key(email: str) -> str:
+    return "account:" + normalize_email(email)
+
+
 def login_email() -> str:
-    return "account:" + normalize_email(request.form.get("email", ""))
+    return account_key(request.form.get("email", ""))
 
 
-def api_key_identity() -> str:
-    """Which key a call names (hashed: a key never sits in Redis in the clear)."""
-    key = request.headers.get("X-Api-Key", "")
-    return "key:" + hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def _setting(name: str):
@@ -65,9 +70,9 @@ def protect_login(app: Flask, endpoint: str) -> None:
     """Failed logins, per account and per client address."""
     limiter = limiter_of(app)
     _wrap(app, endpoint,
-          limiter.shared_limit(_setting("RATELIMIT_LOGIN"), scope="login-account",
+          limiter.shared_limit(_setting("RATELIMIT_LOGIN"), scope=LOGIN_ACCOUNT,
                                key_func=login_email, methods=["POST"], deduct_when=failed),
-          limiter.shared_limit(_setting("RATELIMIT_LOGIN_ADDRESS"), scope="login-address",
+          limiter.shared_limit(_setting("RATELIMIT_LOGIN_ADDRESS"), scope=LOGIN_ADDRESS,
                                methods=["POST"], deduct_when=failed))
 
 
@@ -76,11 +81,17 @@ def protect_signup(app: Flask, endpoint: str) -> None:
     _wrap(app, endpoint, limiter_of(app).limit(_setting("RATELIMIT_SIGNUP"), methods=["POST"]))
 
 
-def protect_api(app: Flask, bp: Blueprint) -> None:
-    """Calls per API key, and calls with a wrong key per client address
-    (guessing is hopeless with keys this long, but each try costs a query)."""
+def protect_api(app: Flask, bp: Blueprint, presented_key: Callable[[], object]) -> None:
+    """Calls per API key (the one `presented_key` finds in the request), and
+    calls with a wrong key per client address (guessing is hopeless with keys
+    this long, but each try costs a query)."""
+
+    def key_identity() -> str:
+        # Hashed: a key never sits in Redis in the clear.
+        return "key:" + hashlib.sha256(str(presented_key() or "").encode()).hexdigest()[:32]
+
     limiter = limiter_of(app)
-    limiter.shared_limit(_setting("RATELIMIT_API"), scope="api-key", key_func=api_key_identity)(bp)
+    limiter.shared_limit(_setting("RATELIMIT_API"), scope="api-key", key_func=key_identity)(bp)
     limiter.shared_limit(_setting("RATELIMIT_API_WRONG_KEY"), scope="api-wrong-key",
                          deduct_when=failed)(bp)
 
@@ -91,7 +102,8 @@ def _identifiers(key: str, scope: str) -> list[str]:
     return [prefix, key, scope] if prefix else [key, scope]
 
 
-def _wait(strategy: RateLimiter, item: RateLimitItem, identifiers: list[str]) -> int:
+def seconds_until_reset(strategy: RateLimiter, item: RateLimitItem, *identifiers: str) -> int:
+    """A 429's Retry-After: whole seconds until the window counted under these opens again."""
     reset = strategy.get_window_stats(item, *identifiers).reset_time
     return max(1, int(reset - time.time()) + 1)
 
@@ -102,7 +114,7 @@ def retry_after(e: RateLimitExceeded) -> int:
     try:
         identifiers = _identifiers(limit.key_func(),
                                    limit.scope_for(request.endpoint or "", request.method))
-        return _wait(limiter_of(current_app).limiter, limit.limit, identifiers)
+        return seconds_until_reset(limiter_of(current_app).limiter, limit.limit, *identifiers)
     except Exception:  # the storage went away meanwhile: the whole window, at most
         return int(limit.limit.get_expiry())
 
@@ -115,8 +127,8 @@ def _login_budgets(email: str, address: str) -> list[tuple[RateLimitItem, list[s
     config = current_app.config
     return [(item, _identifiers(key, scope))
             for setting, key, scope in (
-                (config["RATELIMIT_LOGIN"], "account:" + email, "login-account"),
-                (config["RATELIMIT_LOGIN_ADDRESS"], address, "login-address"))
+                (config["RATELIMIT_LOGIN"], account_key(email), LOGIN_ACCOUNT),
+                (config["RATELIMIT_LOGIN_ADDRESS"], address, LOGIN_ADDRESS))
             for item in parse_many(setting)]
 
 
@@ -138,7 +150,7 @@ def failed_login_wait(email: str, address: str) -> int | None:
     def wait(strategy: RateLimiter) -> int | None:
         for item, identifiers in _login_budgets(email, address):
             if not strategy.test(item, *identifiers):
-                return _wait(strategy, item, identifiers)
+                return seconds_until_reset(strategy, item, *identifiers)
         return None
     return _counting(wait)
 

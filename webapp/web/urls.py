@@ -15,9 +15,10 @@ def base_url() -> str:
 
 
 class BoundedInt(IntegerConverter):
-    """`<int:...>` up to the largest 64-bit id: a larger number names no row,
-    and the database would refuse it (a 500) instead of finding nothing (a 404)."""
+    """`<int:...>` up to the largest INTEGER, the type of every number a URL
+    holds (row ids, ping numbers): a larger one names no row, and PostgreSQL
+    would refuse it (a 503) instead of finding nothing (a 404)."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
