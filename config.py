@@ -85,8 +85,10 @@ class Config:
     # Our forms have a few dozen fields (one per channel at most); parts cost
     # parsing work, so a form of thousands of empty fields is refused.
     MAX_FORM_PARTS = 1000
-    # Checks one user may have; ?create=1 pings and the API stop there.
-    MAX_CHECKS_PER_USER = env_int("MAX_CHECKS_PER_USER", 1000)
+    # Checks one project may have; ?create=1 pings, the API and the dashboard
+    # stop there. MAX_CHECKS_PER_USER is its older name, still read.
+    MAX_CHECKS_PER_PROJECT = env_int("MAX_CHECKS_PER_PROJECT",
+                                     env_int("MAX_CHECKS_PER_USER", 1000))
     # Number of reverse proxies in front of the app whose X-Forwarded-For we trust.
     PROXY_COUNT = env_int("PROXY_COUNT", 0)
     # RQ queue name; empty means one derived from the database (see below).
@@ -119,6 +121,8 @@ class Config:
     RATELIMIT_LOGIN_ADDRESS = os.environ.get("RATELIMIT_LOGIN_ADDRESS",
                                              "30 per minute; 300 per hour")
     RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "20 per hour")
+    # Invitations one user may send (each is a mail to an address they choose).
+    RATELIMIT_INVITE = os.environ.get("RATELIMIT_INVITE", "30 per hour")
     RATELIMIT_API = os.environ.get("RATELIMIT_API", "1200 per minute")
     RATELIMIT_API_WRONG_KEY = os.environ.get("RATELIMIT_API_WRONG_KEY", "60 per minute")
     # Pings: per check, and unknown-check pings per client address; counted in
@@ -129,6 +133,9 @@ class Config:
     # Whether anyone may make an account at /signup; the first user comes from
     # `flask user create`.
     REGISTRATION_OPEN = env_bool("REGISTRATION_OPEN")
+    # How long the link in an invitation email works. Invitations reach anyone
+    # with the link (it is all the proof of the address there is), so they expire.
+    INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False

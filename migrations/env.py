@@ -93,14 +93,34 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # SQLite alters most things by copying a table into a new one and
+        # dropping the old (Alembic's batch mode). With the foreign keys on
+        # that the app turns on for each connection (webapp.db.sqlite), the
+        # DROP deletes, by ON DELETE CASCADE, every row that refers to the
+        # table: rebuilding `checks` would empty pings, flips, notifications
+        # and check_channels, rebuilding `users` nearly everything. So they
+        # are off while migrating. SQLite ignores the pragma inside a
+        # transaction: it is set, and committed, before the migrations' own
+        # transaction begins, and set back on afterwards, before the
+        # connection returns to the pool (the pragma lasts as long as it).
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

@@ -282,10 +282,21 @@ class Web:
     def __init__(self, client):
         self.client = client
 
+    @property
+    def home(self) -> str:
+        """The checks list of the project `/` opens: the user's own, at first."""
+        r = self.client.get("/")
+        assert r.status_code == 302, r.status_code
+        return r.headers["Location"]
+
+    def at(self, path: str) -> str:
+        """A page of that project: at("checks/new"), at("channels/"), at("settings/")."""
+        return self.home + path
+
     def csrf(self, path: str = "/login") -> str:
         import re
 
-        html = self.client.get(path).get_data(as_text=True)
+        html = self.client.get(path, follow_redirects=True).get_data(as_text=True)
         return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
     def login(self, email="alice@example.com", password="correct horse", next_=""):

@@ -22,8 +22,9 @@ import sqlalchemy as sa
 
 from webapp.alerts.delivery import deliver
 from webapp.core.heartbeats import beat
-from webapp.core.models import ApiKey, Check, Notification, Ping, User
+from webapp.core.models import ApiKey, Check, Membership, Notification, Ping, Project, User
 from webapp.core.times import utcnow
+from webapp.core.users import create_user
 from webapp.db import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,16 +77,39 @@ def unquoted(value: str) -> str:
 
 
 def make_user(app, email: str = "alice@example.com", password: str = "correct horse"):
-    """A user and an API key for them: (user id, key)."""
+    """A user (with the project of their own every user gets) and a read-write
+    API key of that project: (user id, key)."""
     with app.app_context():
-        user = User(email=email)
-        user.set_password(password)
-        row, key = ApiKey.issue(user, "test")
-        db.session.add_all([user, row])
+        user = create_user(email, password)
+        assert user is not None, f"{email} exists already"
+        db.session.flush()
+        row, key = ApiKey.issue(own_project(user.id), "test")
+        db.session.add(row)
         db.session.commit()
         user_id = user.id
         db.session.remove()
     return user_id, key
+
+
+def own_project(user_id: int) -> Project:
+    """The first project the user owns (inside an app context)."""
+    return db.session.scalars(sa.select(Project).join(Membership).where(
+        Membership.user_id == user_id, Membership.role == "owner").order_by(Project.id)).first()
+
+
+def project_of(app, email: str = "alice@example.com") -> tuple[int, str]:
+    """(id, code) of the first project the user owns."""
+    with app.app_context():
+        user_id = db.session.scalar(sa.select(User.id).where(User.email == email))
+        project = own_project(user_id)
+        return project.id, project.code
+
+
+def ping_key_of(app, email: str = "alice@example.com") -> str:
+    """The ping key of the user's own project (slug URLs)."""
+    with app.app_context():
+        return own_project(db.session.scalar(
+            sa.select(User.id).where(User.email == email))).ping_key
 
 
 def load_check(app, uuid: str) -> Check:

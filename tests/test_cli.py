@@ -74,3 +74,55 @@ def test_the_migrations_build_exactly_the_models_schema(app):
     # `flask db check` fails when the models and the migrations disagree.
     result = app.test_cli_runner().invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
+
+
+def readme_commands(marker: str) -> list[list[str]]:
+    """The `.venv/bin/flask ...` lines of the README's code block holding `marker`."""
+    import re
+    import shlex
+
+    from support import ROOT
+
+    text = (ROOT / "README.md").read_text()
+    block = next(b for b in re.findall(r"```bash\n(.*?)```", text, re.S) if marker in b)
+    return [shlex.split(line.split("#")[0])[1:] for line in block.splitlines()
+            if line.startswith(".venv/bin/flask ")]
+
+
+def test_the_readmes_project_commands_add_a_viewer_and_make_a_read_only_key(app, client, check):
+    from support import make_user, own_project, project_of
+    from webapp.core.models import Membership
+
+    make_user(app, "bob@example.com")
+    runner = app.test_cli_runner()
+    add, key = readme_commands("add-member")
+    result = runner.invoke(args=add)
+    assert result.exit_code == 0 and "bob@example.com is now a viewer" in result.output
+    with app.app_context():
+        bob = db.session.scalar(sa.select(User.id).where(User.email == "bob@example.com"))
+        assert db.session.scalar(sa.select(Membership.role).where(
+            Membership.user_id == bob,
+            Membership.project_id == project_of(app)[0])) == "viewer"
+        assert own_project(bob).id != project_of(app)[0]  # bob keeps his own project too
+    result = runner.invoke(args=key)
+    assert result.exit_code == 0 and "read-only API key" in result.output
+    read_only = result.output.strip().splitlines()[-1]
+    r = client.get("/api/v3/checks/", headers={"X-Api-Key": read_only})
+    assert r.status_code == 200 and [c["name"] for c in r.json["checks"]] == ["nightly-backup"]
+    assert client.post("/api/v3/checks/", headers={"X-Api-Key": read_only},
+                       json={"name": "x"}).status_code == 401
+
+
+def test_add_member_says_what_is_wrong(app):
+    from support import make_user
+
+    make_user(app, "bob@example.com")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["project", "add-member", "no such project", "bob@example.com"])
+    assert result.exit_code != 0 and "no project with the code or name" in result.output
+    result = runner.invoke(args=["project", "add-member", "bob@example.com's project",
+                                 "nobody@example.com"])
+    assert result.exit_code != 0 and "no user with the email" in result.output
+    result = runner.invoke(args=["project", "add-member", "bob@example.com's project",
+                                 "bob@example.com", "--role", "owner"])
+    assert result.exit_code != 0 and "'owner' is not one of" in result.output

@@ -13,14 +13,12 @@ import apykuma
 from healthchecks_io import CheckCreate
 from healthchecks_io import Client as HealthchecksClient
 
-from support import pings_of, wait_until
-from webapp.core.models import User
-from webapp.db import db
+from support import own_project, pings_of, wait_until
 
 
 def test_the_healthchecks_io_client_manages_and_pings_checks(app, live_server, user):
     with app.app_context():
-        ping_key = db.session.get(User, user[0]).ping_key
+        ping_key = own_project(user[0]).ping_key
     client = HealthchecksClient(api_key=user[1], ping_key=ping_key,
                                 api_url=f"{live_server}/api/", ping_url=f"{live_server}/ping/",
                                 api_version=3)

@@ -26,9 +26,9 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from support import overrides_from
+from support import overrides_from, own_project
 from webapp import create_app
-from webapp.core.models import Channel, Check, User
+from webapp.core.models import Channel, Check
 from webapp.db import db
 from webapp.ping.routes import route
 
@@ -71,8 +71,9 @@ class World:
         self.app = app
         self.user_id, self.key = user
         with app.app_context():
-            self.ping_key = db.session.get(User, self.user_id).ping_key
-            db.session.add(Channel(user_id=self.user_id, kind="webhook", name="hook",
+            self.project_id = own_project(self.user_id).id
+            self.ping_key = own_project(self.user_id).ping_key
+            db.session.add(Channel(project_id=self.project_id, kind="webhook", name="hook",
                                    value="http://127.0.0.1:9/hook"))
             db.session.commit()
             db.session.remove()
@@ -83,7 +84,7 @@ class World:
         few again when too many are gone."""
         with self.app.app_context():
             rows = db.session.execute(sa.select(Check.uuid, Check.slug).where(
-                Check.user_id == self.user_id)).all()
+                Check.project_id == self.project_id)).all()
             codes = db.session.scalars(sa.select(Channel.code)).all()
             db.session.remove()
         if len(rows) < 2:

@@ -1,16 +1,18 @@
-"""`flask user ...`: creating users and API keys from the command line."""
+"""`flask user ...` and `flask project ...`: users, API keys and members from
+the command line."""
 
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from .core import users
-from .core.models import ApiKey, User
+from .core import projects, users
+from .core.models import ApiKey, Project, User
 from .core.users import MIN_PASSWORD
 from .db import db
 
 user_cli = AppGroup("user", help="Manage users and their API keys.")
+project_cli = AppGroup("project", help="Manage projects and their members.")
 
 
 def existing_user(email: str) -> User:
@@ -38,16 +40,63 @@ def create_user(email: str, password: str) -> None:
     click.echo(f"created user {user.email}")
 
 
+def existing_project(name_or_code: str) -> Project:
+    """The project with this code, else the one project with this name."""
+    found = projects.find_project(name_or_code)
+    if found is not None:
+        return found
+    named = list(db.session.scalars(sa.select(Project).where(Project.name == name_or_code)
+                                    .limit(2)))
+    if len(named) > 1:
+        raise click.ClickException(f"more than one project is named {name_or_code!r}: "
+                                   "give its code (in its dashboard URL) instead")
+    if not named:
+        raise click.ClickException(f"no project with the code or name {name_or_code!r}")
+    return named[0]
+
+
 @user_cli.command("api-key")
 @click.argument("email")
 @click.option("--label", default="cli", help="A name to recognise the key by.")
-def create_api_key(email: str, label: str) -> None:
-    """Create a read-write API key for EMAIL; the key is the last line printed."""
-    row, key = ApiKey.issue(existing_user(email), label)
+@click.option("--project", "project_name", default=None,
+              help="The project's code or name; by default the first one EMAIL owns.")
+@click.option("--read-only", is_flag=True, help="A key that lists and reads checks, nothing more.")
+def create_api_key(email: str, label: str, project_name: str | None, read_only: bool) -> None:
+    """Create an API key of one of EMAIL's projects; the key is the last line printed."""
+    user = existing_user(email)
+    mine = projects.projects_of(user.id)
+    if project_name is None:
+        owned = [p for p, role in mine if role == "owner"]
+        if not owned:
+            raise click.ClickException(f"{email} owns no project: name one with --project")
+        project = owned[0]
+    else:
+        project = existing_project(project_name)
+        if not projects.can_write(projects.role_in(user.id, project.id)):
+            raise click.ClickException(f"{email} cannot write to the project {project.name!r}")
+    row, key = ApiKey.issue(project, label, read_only=read_only)
     db.session.add(row)
     db.session.commit()
-    click.echo(f"API key {row.prefix}… created for {email}; it is shown only once:")
+    kind = "read-only" if read_only else "read-write"
+    click.echo(f"{kind} API key {row.prefix}… created in {project.name!r}; "
+               "it is shown only once:")
     click.echo(key)
+
+
+@project_cli.command("add-member")
+@click.argument("project_name", metavar="PROJECT")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["member", "viewer"]), default="member",
+              show_default=True)
+def add_member(project_name: str, email: str, role: str) -> None:
+    """Make the user EMAIL a member of PROJECT (its code or name) with ROLE."""
+    project = existing_project(project_name)
+    membership, new = projects.add_member(project, existing_user(email), role)
+    db.session.commit()
+    if new:
+        click.echo(f"{email} is now a {membership.role} of {project.name!r}")
+    else:
+        click.echo(f"{email} was a member of {project.name!r} already; role: {membership.role}")
 
 
 @click.command("welcome")
@@ -73,4 +122,5 @@ def welcome() -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(user_cli)
+    app.cli.add_command(project_cli)
     app.cli.add_command(welcome)

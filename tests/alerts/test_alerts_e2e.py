@@ -153,7 +153,7 @@ def test_a_notification_whose_job_vanished_is_requeued_and_sent(app, live_server
         # A flip committed long ago whose job never reached Redis (flushed, or
         # Redis was down when the ping came).
         long_ago = utcnow() - timedelta(minutes=5)
-        record_flip(db.session.connection(), check.id, check.user_id, "up", "down",
+        record_flip(db.session.connection(), check.id, check.project_id, "up", "down",
                     reason="test", actor="test", now=long_ago)
         check.status = "down"
         db.session.commit()
@@ -173,7 +173,7 @@ def test_a_job_an_older_release_queued_under_another_name_is_replaced(app, live_
     with app.app_context():
         check = db.session.scalar(sa.select(Check).where(Check.uuid == uuid))
         long_ago = utcnow() - timedelta(minutes=5)
-        [(note_id, job_id)] = record_flip(db.session.connection(), check.id, check.user_id,
+        [(note_id, job_id)] = record_flip(db.session.connection(), check.id, check.project_id,
                                           "up", "down", reason="test", actor="test",
                                           now=long_ago)
         check.status = "down"
@@ -201,8 +201,9 @@ def test_a_retry_waits_on_its_row_for_its_backoff_then_the_sweep_starts_it(app, 
                                                                            receiver, no_worker):
     with app.app_context():
         # The check's only channel: a webhook that fails.
-        user_id = db.session.scalar(sa.select(Check.user_id))
-        hook = Channel(user_id=user_id, kind="webhook", name="hook", value=f"{receiver.url}/h")
+        project_id = db.session.scalar(sa.select(Check.project_id))
+        hook = Channel(project_id=project_id, kind="webhook", name="hook",
+                       value=f"{receiver.url}/h")
         hook.checks = list(db.session.scalars(sa.select(Check)))
         db.session.add(hook)
         db.session.commit()

@@ -101,7 +101,7 @@ def test_the_channels_field_takes_star_empty_ids_and_names(api):
     assert set_to(f"{ops['id']}, hook").get_json()["channels"] == f"{ops['id']},{hook['id']}"
     assert set_to("*").get_json()["channels"] == f"{ops['id']},{hook['id']}"
     r = set_to("nobody")
-    assert r.status_code == 400 and "no channel of yours" in r.get_json()["error"]
+    assert r.status_code == 400 and "no channel of this project" in r.get_json()["error"]
     assert set_to(5).status_code == 400
 
 

@@ -139,7 +139,8 @@ def test_a_refused_form_says_why_next_to_the_field_and_keeps_the_input(logged_in
     page = logged_in_page
     # Chrome logs every 4xx page as "Failed to load resource"; this 422 is the point.
     console.allow(r"status of 422")
-    page.goto("/checks/new")
+    page.goto("/")
+    page.get_by_role("link", name="New check").click()
     page.get_by_label("Name").fill("weekday-report")
     page.get_by_role("radio", name="Cron expression").check()
     cron = page.get_by_role("textbox", name="Cron expression")

@@ -6,9 +6,9 @@ import html as html_lib
 import pytest
 import sqlalchemy as sa
 
-from support import NAME_ONLY
+from support import NAME_ONLY, own_project
 from webapp.core import check_actions
-from webapp.core.models import Check, Flip, User
+from webapp.core.models import Check, Flip
 from webapp.db import db
 
 
@@ -33,9 +33,9 @@ def test_pausing_names_the_state_it_replaces(app, new_check):
 
 @pytest.fixture
 def limit_of_two(app):
-    app.config["MAX_CHECKS_PER_USER"] = 2
+    app.config["MAX_CHECKS_PER_PROJECT"] = 2
     yield
-    app.config["MAX_CHECKS_PER_USER"] = 1000
+    app.config["MAX_CHECKS_PER_PROJECT"] = 1000
 
 
 def test_every_way_of_making_a_check_stops_at_the_limit(app, api, client, logged_in, user,
@@ -45,10 +45,10 @@ def test_every_way_of_making_a_check_stops_at_the_limit(app, api, client, logged
     r = api("post", "/checks/", json={"name": "three"})
     assert r.status_code == 403 and r.get_json() == {"error": "check limit reached"}
     with app.app_context():
-        ping_key = db.session.get(User, user[0]).ping_key
+        ping_key = own_project(user[0]).ping_key
     r = client.get(f"/ping/{ping_key}/three?create=1")
     assert r.status_code == 403 and r.get_data(as_text=True) == "check limit reached"
-    r = logged_in.post("/checks/new", NAME_ONLY, token_from="/checks/new")
+    r = logged_in.post(logged_in.at("checks/new"), NAME_ONLY)
     assert r.status_code == 422
     assert "Check limit reached." in html_lib.unescape(r.get_data(as_text=True))
     with app.app_context():

@@ -88,7 +88,7 @@ def test_signing_up_makes_an_account_and_logs_in(app, web, registration):
     assert r.status_code == 302 and r.headers["Location"] == "/"
     user = user_row(app, "new@example.com")
     assert user.timezone == "Europe/Berlin" and user.check_password("long enough")
-    assert web.get("/").status_code == 200
+    assert web.get(web.home).status_code == 200
 
 
 @pytest.mark.parametrize("fields, message", [

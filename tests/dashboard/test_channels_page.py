@@ -11,12 +11,15 @@ from webapp.alerts.delivery import MAX_ATTEMPTS
 from webapp.core.models import Channel
 from webapp.db import db
 
-PAGE = "/settings/channels/"
-
 
 def add(web, **data):
-    return web.post(PAGE, {"kind": "email", "name": "", "value": "", "headers": "", **data},
-                    token_from=PAGE)
+    return web.post(web.at("channels/"),
+                    {"kind": "email", "name": "", "value": "", "headers": "", **data})
+
+
+def channels_html(web) -> str:
+    """The channels page of the user's own project."""
+    return web.get(web.at("channels/")).get_data(as_text=True)
 
 
 def stored(app) -> list[Channel]:
@@ -33,11 +36,12 @@ def test_it_adds_an_email_channel_that_every_existing_check_alerts(logged_in, ap
     second = new_check(name="sync")
     r = add(logged_in, name="ops", value="ops@example.com;  oncall@example.com")
     [channel] = stored(app)
-    assert r.status_code == 302 and r.headers["Location"] == f"{PAGE}#channel-{channel.code}"
+    assert r.status_code == 302 and r.headers["Location"] == (
+        logged_in.at("channels/") + f"#channel-{channel.code}")
     assert (channel.kind, channel.name, channel.value) == (
         "email", "ops", "ops@example.com, oncall@example.com")
     assert channel.check_codes == sorted([first, second])
-    page = logged_in.get(PAGE).get_data(as_text=True)
+    page = channels_html(logged_in)
     assert "ops@example.com, oncall@example.com" in page and "alerts 2 of 2 checks" in page
 
 
@@ -46,10 +50,10 @@ def test_a_webhook_lists_its_url_and_header_names_but_never_header_values(logged
         headers="Authorization: Bearer s3cret-token\r\nX-Team: ops\r\n\r\n")
     [channel] = stored(app)
     assert channel.headers == {"Authorization": "Bearer s3cret-token", "X-Team": "ops"}
-    page = logged_in.get(PAGE).get_data(as_text=True)
+    page = channels_html(logged_in)
     assert "https://example.com/hook" in page and "Authorization, X-Team" in page
     assert "s3cret-token" not in page and "ops</dd>" not in page
-    edit = logged_in.get(f"{PAGE}{channel.code}/edit").get_data(as_text=True)
+    edit = logged_in.get(f"/channels/{channel.code}/edit").get_data(as_text=True)
     assert "s3cret-token" not in edit and "Authorization: ********" in edit
 
 
@@ -92,10 +96,10 @@ def test_it_says_what_is_wrong_next_to_the_field_and_keeps_the_input(logged_in, 
 
 
 def test_apprise_is_offered_only_when_enabled(logged_in, app):
-    assert '<option value="apprise">Apprise</option>' in logged_in.get(PAGE).get_data(as_text=True)
+    assert '<option value="apprise">Apprise</option>' in channels_html(logged_in)
     app.config["APPRISE_ENABLED"] = False
     try:
-        html = logged_in.get(PAGE).get_data(as_text=True)
+        html = channels_html(logged_in)
         r = add(logged_in, kind="apprise", value="ntfy://topic")
     finally:
         app.config["APPRISE_ENABLED"] = True
@@ -109,10 +113,10 @@ def test_it_edits_name_value_and_headers_keeping_hidden_header_values(logged_in,
     add(logged_in, kind="webhook", name="hook", value="https://example.com/a",
         headers="Authorization: Bearer s3cret\nX-Old: 1")
     code = stored(app)[0].code
-    r = logged_in.post(f"{PAGE}{code}/edit", {
+    r = logged_in.post(f"/channels/{code}/edit", {
         "kind": "email",  # ignored: the kind is fixed
         "name": "renamed", "value": "https://example.com/b",
-        "headers": "Authorization: ********\nX-New: 2"}, token_from=f"{PAGE}{code}/edit")
+        "headers": "Authorization: ********\nX-New: 2"})
     assert r.status_code == 302
     [channel] = stored(app)
     assert (channel.kind, channel.name, channel.value) == ("webhook", "renamed", "https://example.com/b")
@@ -122,8 +126,7 @@ def test_it_edits_name_value_and_headers_keeping_hidden_header_values(logged_in,
 def test_a_refused_edit_says_why_and_changes_nothing(logged_in, app):
     add(logged_in, name="ops", value="ops@example.com")
     code = stored(app)[0].code
-    r = logged_in.post(f"{PAGE}{code}/edit", {"name": "team", "value": "not-an-address"},
-                       token_from=f"{PAGE}{code}/edit")
+    r = logged_in.post(f"/channels/{code}/edit", {"name": "team", "value": "not-an-address"})
     html = r.get_data(as_text=True)
     assert r.status_code == 422 and field_error(html, "value") == (
         "Not an email address: not-an-address.")
@@ -135,11 +138,11 @@ def test_removing_asks_first_then_checks_stop_alerting_it(logged_in, api, app, n
     uuid = new_check(name="backup")
     add(logged_in, name="ops", value="ops@example.com")
     code = stored(app)[0].code
-    r = logged_in.post(f"{PAGE}{code}/delete", token_from=PAGE)
+    r = logged_in.post(f"/channels/{code}/delete")
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "Remove the channel “ops”?" in html
     assert 'name="confirmed" value="yes"' in html and len(stored(app)) == 1
-    r = logged_in.post(f"{PAGE}{code}/delete", {"confirmed": "yes"}, token_from=PAGE)
+    r = logged_in.post(f"/channels/{code}/delete", {"confirmed": "yes"})
     assert r.status_code == 302 and stored(app) == []
     assert api("get", f"/checks/{uuid}").get_json()["channels"] == ""
 
@@ -148,13 +151,12 @@ def test_another_users_channel_is_a_404_everywhere(app, logged_in, api):
     _, bobs_key = make_user(app, "bob@example.com", "bob-password")
     made = api("post", "/channels/", key=bobs_key,
                json={"kind": "email", "name": "bobs", "value": "bob@example.com"}).get_json()
-    assert logged_in.get(f"{PAGE}{made['id']}/edit").status_code == 404
+    assert logged_in.get(f"/channels/{made['id']}/edit").status_code == 404
     for action in ("edit", "delete", "test"):
-        r = logged_in.post(f"{PAGE}{made['id']}/{action}",
-                           {"confirmed": "yes", "value": "x@example.com"},
-                           token_from=PAGE)
+        r = logged_in.post(f"/channels/{made['id']}/{action}",
+                           {"confirmed": "yes", "value": "x@example.com"})
         assert r.status_code == 404, action
-    assert "bobs" not in logged_in.get(PAGE).get_data(as_text=True)
+    assert "bobs" not in channels_html(logged_in)
     assert api("get", "/channels/", key=bobs_key).get_json()["channels"][0]["name"] == "bobs"
 
 
@@ -163,8 +165,8 @@ def test_a_test_notification_reaches_a_webhook_and_says_so_beside_the_button(log
     add(logged_in, kind="webhook", name="hook", value=f"{receiver.url}/hook",
         headers="X-Token: abc")
     code = stored(app)[0].code
-    token = logged_in.csrf(PAGE)
-    r = logged_in.client.post(f"{PAGE}{code}/test",
+    token = logged_in.csrf(logged_in.at("channels/"))
+    r = logged_in.client.post(f"/channels/{code}/test",
                               headers={"HX-Request": "true", "X-CSRFToken": token})
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "<html" not in html and "Sent." in html
@@ -173,7 +175,7 @@ def test_a_test_notification_reaches_a_webhook_and_says_so_beside_the_button(log
     assert receiver.json(0)["event"] == "test" and receiver.json(0)["uuid"] is None
 
     # Without JavaScript: the whole page, the result under that channel.
-    r = logged_in.post(f"{PAGE}{code}/test", token_from=PAGE)
+    r = logged_in.post(f"/channels/{code}/test")
     html = r.get_data(as_text=True)
     box = html[html.index(f'id="test-result-{code}"'):]
     assert r.status_code == 200 and "<html" in html and box.index("Sent.") < box.index("</div>")
@@ -184,8 +186,8 @@ def test_a_failed_test_notification_shows_the_error(logged_in, app, receiver):
     receiver.status = 500
     add(logged_in, kind="webhook", name="hook", value=f"{receiver.url}/hook")
     code = stored(app)[0].code
-    token = logged_in.csrf(PAGE)
-    r = logged_in.client.post(f"{PAGE}{code}/test",
+    token = logged_in.csrf(logged_in.at("channels/"))
+    r = logged_in.client.post(f"/channels/{code}/test",
                               headers={"HX-Request": "true", "X-CSRFToken": token})
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "Not sent:" in html and "the webhook answered HTTP 500" in html
@@ -194,7 +196,7 @@ def test_a_failed_test_notification_shows_the_error(logged_in, app, receiver):
 def test_a_test_notification_to_an_email_channel_arrives(logged_in, app, mailbox):
     add(logged_in, name="ops", value="ops@example.com, oncall@example.com")
     code = stored(app)[0].code
-    r = logged_in.post(f"{PAGE}{code}/test", token_from=PAGE)
+    r = logged_in.post(f"/channels/{code}/test")
     assert r.status_code == 200 and "Sent." in r.get_data(as_text=True)
     [message] = mailbox.wait_for(1)
     assert message["Subject"] == "Test notification from Heartbeats"
@@ -209,7 +211,7 @@ def test_failed_deliveries_are_listed_under_their_channel(logged_in, api, app, c
     uuid = new_check(name="nightly-backup")
     assert client.get(f"/api/push/{uuid}?status=down").status_code == 200
     settle_deliveries(app)
-    html = logged_in.get(PAGE).get_data(as_text=True)
+    html = channels_html(logged_in)
     hook, ops = stored(app)
     hook_card = html[html.index(f'id="channel-{hook.code}"'):html.index(f'id="channel-{ops.code}"')]
     assert "Recent failed deliveries" in hook_card and (
@@ -220,20 +222,22 @@ def test_failed_deliveries_are_listed_under_their_channel(logged_in, api, app, c
 
 
 def test_the_settings_pages_link_to_each_other(logged_in):
-    assert f'href="{PAGE}"' in logged_in.get("/settings/").get_data(as_text=True)
-    assert 'href="/settings/"' in logged_in.get(PAGE).get_data(as_text=True)
+    account = logged_in.get("/settings/").get_data(as_text=True)
+    assert f'href="{logged_in.at("channels/")}"' in account
+    assert 'href="/settings/"' in channels_html(logged_in)
 
 
-def test_a_user_without_channels_is_told_where_alerts_go(logged_in):
-    html = logged_in.get(PAGE).get_data(as_text=True)
+def test_a_project_without_channels_is_told_where_alerts_go(logged_in):
+    html = channels_html(logged_in)
     assert "No channels yet." in html and (
-        "alerts go by email to your own address, alice@example.com" in html)
+        "alerts go by email to the project's members who asked for them" in html)
 
 
 def press_test(web, code: str) -> str:
     """The test button, as htmx presses it: the result's HTML."""
-    r = web.client.post(f"{PAGE}{code}/test",
-                        headers={"HX-Request": "true", "X-CSRFToken": web.csrf(PAGE)})
+    r = web.client.post(f"/channels/{code}/test",
+                        headers={"HX-Request": "true",
+                                 "X-CSRFToken": web.csrf(web.at("channels/"))})
     assert r.status_code == 200
     return html_lib.unescape(r.get_data(as_text=True))
 
@@ -259,8 +263,7 @@ def test_a_webhook_to_a_private_address_is_refused_next_to_the_url(logged_in, ap
     add(logged_in, kind="webhook", name="hook", value="https://example.com/h")
     app.config["INTEGRATIONS_ALLOW_PRIVATE_IPS"] = False
     code = stored(app)[0].code
-    r = logged_in.post(f"{PAGE}{code}/edit", {"name": "hook", "value": value},
-                       token_from=f"{PAGE}{code}/edit")
+    r = logged_in.post(f"/channels/{code}/edit", {"name": "hook", "value": value})
     assert r.status_code == 422
     assert field_error(r.get_data(as_text=True), "value") == refused_sentence(shown)
     assert stored(app)[0].value == "https://example.com/h"
@@ -289,7 +292,7 @@ def test_a_tls_error_in_a_test_notification_is_shown_not_a_500(logged_in, app):
     try:
         add(logged_in, kind="webhook", name="hook", value=f"https://127.0.0.1:{not_tls.port}/")
         answer = press_test(logged_in, stored(app)[0].code)
-        page = logged_in.post(f"{PAGE}{stored(app)[0].code}/test", token_from=PAGE)
+        page = logged_in.post(f"/channels/{stored(app)[0].code}/test")
     finally:
         not_tls.close()
     assert "Not sent:" in answer

@@ -29,7 +29,7 @@ def alerts_form(listed: list[str], **changes) -> dict:
 
 def test_a_new_check_form_ticks_every_channel(logged_in, api):
     ops, hook = channel(api, "ops"), channel(api, "hook", kind="webhook")
-    html = logged_in.get("/checks/new").get_data(as_text=True)
+    html = logged_in.get(logged_in.at("checks/new")).get_data(as_text=True)
     for code in (ops, hook):
         assert re.search(rf'value="{code}" id="channel-{code}" checked', html)
     assert f'value="{ops},{hook}"' in html
@@ -41,18 +41,18 @@ def test_a_new_check_form_ticks_every_channel(logged_in, api):
                          html), label
 
 
-def test_without_channels_the_form_says_alerts_go_to_ones_own_address(logged_in):
-    html = logged_in.get("/checks/new").get_data(as_text=True)
-    assert "Alerts go to your own address, <strong>alice@example.com</strong>" in html
-    assert '<a href="/settings/channels/">Add a channel</a>' in html
+def test_without_channels_the_form_says_alerts_go_to_the_members(logged_in):
+    html = logged_in.get(logged_in.at("checks/new")).get_data(as_text=True)
+    assert "alerts go by email to its members who asked for them" in html
+    assert f'<a href="{logged_in.at("channels/")}">Add a channel</a>' in html
 
 
 def test_it_saves_every_alert_setting(logged_in, api, app):
     ops, hook = channel(api, "ops"), channel(api, "hook", kind="webhook")
-    r = logged_in.post("/checks/new", alerts_form(
+    r = logged_in.post(logged_in.at("checks/new"), alerts_form(
         [ops, hook], channels=[hook], nag="every", nag_every="2", nag_unit="hours",
         failure_threshold="3", value_min="-1.5", value_max="90", max_runtime="45",
-        max_runtime_unit="minutes", post_only="y", manual_resume="y"), token_from="/checks/new")
+        max_runtime_unit="minutes", post_only="y", manual_resume="y"))
     assert r.status_code == 302
     uuid = r.headers["Location"].rsplit("/", 1)[1]
     check = api("get", f"/checks/{uuid}").get_json()
@@ -114,8 +114,7 @@ def test_a_form_without_the_alerts_section_leaves_channels_alone(logged_in, api,
      "The longest run must be between 1 second and 365 days."),
 ])
 def test_bad_alert_settings_are_shown_next_to_the_field(logged_in, app, changes, field_id, message):
-    r = logged_in.post("/checks/new", alerts_form([], tags="keep-me", **changes),
-                       token_from="/checks/new")
+    r = logged_in.post(logged_in.at("checks/new"), alerts_form([], tags="keep-me", **changes))
     assert r.status_code == 422
     html = r.get_data(as_text=True)
     assert field_error(html, field_id).startswith(message)
@@ -125,8 +124,7 @@ def test_bad_alert_settings_are_shown_next_to_the_field(logged_in, app, changes,
 
 
 def test_reminder_fields_are_ignored_while_reminders_are_off(logged_in, app):
-    r = logged_in.post("/checks/new", alerts_form([], nag="off", nag_every="0"),
-                       token_from="/checks/new")
+    r = logged_in.post(logged_in.at("checks/new"), alerts_form([], nag="off", nag_every="0"))
     assert r.status_code == 302
     assert load_check(app, r.headers["Location"].rsplit("/", 1)[1]).nag_period == 0
 
@@ -154,7 +152,7 @@ def test_the_check_page_says_how_it_alerts(logged_in, api, new_check):
 def test_without_channels_the_check_page_names_ones_own_address(logged_in, new_check):
     uuid = new_check(name="backup")
     html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
-    assert "<dd>email to alice@example.com (you have no channels)</dd>" in html
+    assert "<dd>email to alice@example.com (the project has no channels)</dd>" in html
     assert "<dt>Reminders</dt><dd>off</dd>" in html and (
         "<dt>Failures</dt><dd>the first one alerts</dd>" in html)
 

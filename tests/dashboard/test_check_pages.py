@@ -15,7 +15,7 @@ def form(**changes) -> dict:
 
 
 def create(web, **changes):
-    return web.post("/checks/new", form(**changes), token_from="/checks/new")
+    return web.post(web.at("checks/new"), form(**changes))
 
 
 def read(app, statement):
@@ -32,7 +32,7 @@ def the_check(app, name="nightly-backup") -> Check | None:
 
 
 def test_a_name_alone_makes_a_daily_check_with_an_hour_of_grace(logged_in, app):
-    r = logged_in.post("/checks/new", {"name": "nightly-backup"}, token_from="/checks/new")
+    r = logged_in.post(logged_in.at("checks/new"), {"name": "nightly-backup"})
     check = the_check(app)
     assert r.status_code == 302 and r.headers["Location"] == f"/checks/{check.uuid}"
     assert (check.kind, check.timeout, check.grace, check.status) == ("simple", 86400, 3600, "new")
@@ -40,7 +40,7 @@ def test_a_name_alone_makes_a_daily_check_with_an_hour_of_grace(logged_in, app):
 
 
 def test_the_new_check_form_starts_with_those_defaults(logged_in):
-    html = logged_in.get("/checks/new").get_data(as_text=True)
+    html = logged_in.get(logged_in.at("checks/new")).get_data(as_text=True)
     assert re.search(r'id="every"[^>]*value="1"', html)
     assert re.search(r'<option selected value="days">|<option value="days" selected>', html)
     assert re.search(r'<option selected value="hours">|<option value="hours" selected>', html)
@@ -129,7 +129,7 @@ def test_tags_with_control_characters_are_refused_next_to_the_field(logged_in, a
 
 
 def test_the_form_without_a_csrf_token_is_refused(logged_in, app):
-    r = logged_in.client.post("/checks/new", data=form())
+    r = logged_in.client.post(logged_in.at("checks/new"), data=form())
     assert r.status_code == 400 and "CSRF token is missing" in r.get_data(as_text=True)
     assert the_check(app) is None
 
@@ -304,7 +304,7 @@ def test_deleting_asks_first_then_removes_the_check_and_its_history(logged_in, a
     r = logged_in.post(f"/checks/{uuid}/delete", token_from=f"/checks/{uuid}")
     assert "cannot be undone" in r.get_data(as_text=True) and the_check(app, "backup") is not None
     r = logged_in.post(f"/checks/{uuid}/delete", {"confirmed": "yes"}, token_from=f"/checks/{uuid}")
-    assert r.headers["Location"] == "/"
+    assert r.headers["Location"] == logged_in.home  # the project's list
     assert the_check(app, "backup") is None and (
         read(app, sa.select(sa.func.count(Flip.id))) == [(0,)])
     assert logged_in.get(f"/checks/{uuid}").status_code == 404

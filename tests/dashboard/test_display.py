@@ -119,6 +119,6 @@ def test_a_state_the_dashboard_does_not_know_still_shows_its_word(logged_in, app
     with app.app_context():
         db.session.execute(sa.update(Check).where(Check.uuid == uuid).values(status="draining"))
         db.session.commit()
-    html = logged_in.get("/").get_data(as_text=True)
+    html = logged_in.get(logged_in.home).get_data(as_text=True)
     assert 'class="status status-draining"' in html and ">draining</span>" in html
     assert '<circle cx="10" cy="10" r="4"' in html  # the fallback icon

@@ -25,14 +25,20 @@ def live_fp(html: str) -> str:
     return parse_qs(urlsplit(live_url(html)).query)["fp"][0]
 
 
+def listing(web, query: str = "") -> str:
+    """The checks list of the user's own project, as HTML."""
+    return web.get(web.home + query).get_data(as_text=True)
+
+
 def live_url(html: str) -> str:
     return re.search(r'<section id="checks"[^>]*hx-get="([^"]+)"', html).group(1).replace(
         "&amp;", "&")
 
 
 @pytest.mark.parametrize("path", [
-    "/", "/checks/live", "/checks/new", f"/checks/{UUID}", f"/checks/{UUID}/edit",
-    f"/checks/{UUID}/events", "/checks/cron-preview", "/settings/",
+    "/", f"/projects/{UUID}/", f"/projects/{UUID}/live", f"/projects/{UUID}/checks/new",
+    f"/checks/{UUID}", f"/checks/{UUID}/edit", f"/checks/{UUID}/events", "/checks/cron-preview",
+    "/settings/", "/projects/", f"/projects/{UUID}/channels/", f"/projects/{UUID}/settings/",
 ])
 def test_it_sends_anonymous_visitors_to_the_login_page(client, path):
     r = client.get(path)
@@ -42,8 +48,8 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client, path):
 
 @pytest.mark.parametrize("path", [
     f"/checks/{UUID}/pause", f"/checks/{UUID}/resume", f"/checks/{UUID}/rotate",
-    f"/checks/{UUID}/delete", "/checks/new", "/settings/keys", "/settings/password",
-    "/settings/timezone", "/settings/keys/1/revoke",
+    f"/checks/{UUID}/delete", f"/projects/{UUID}/checks/new", f"/projects/{UUID}/keys",
+    "/settings/password", "/settings/timezone", f"/projects/{UUID}/keys/1/revoke", "/projects/",
 ])
 def test_it_refuses_actions_without_a_login(web, path):
     r = web.post(path, token_from="/login")
@@ -51,7 +57,7 @@ def test_it_refuses_actions_without_a_login(web, path):
 
 
 def test_a_refresh_after_the_session_ended_reloads_the_whole_page_to_log_in(web):
-    r = web.htmx("/checks/live?fp=x", **{"HX-Current-URL": "http://hb.test/?tags=prod"})
+    r = web.htmx(f"/projects/{UUID}/live?fp=x", **{"HX-Current-URL": "http://hb.test/?tags=prod"})
     assert r.status_code == 200 and r.get_data() == b""
     assert r.headers["HX-Redirect"] == "/login?next=%2F%3Ftags%3Dprod"
 
@@ -61,7 +67,7 @@ def test_it_lists_down_checks_first_with_icon_and_word(logged_in, api, new_check
     new_check(name="mmm-new", timeout=300)
     logged_in.get(f"/api/push/{fine}")
     logged_in.get(f"/api/push/{broken}?status=down&msg=disk-full")
-    html = logged_in.get("/").get_data(as_text=True)
+    html = listing(logged_in)
     assert row_order(html) == ["zzz-broken", "aaa-fine", "mmm-new"]
     for word in ("down", "up", "new"):
         assert re.search(rf'status-{word}"><svg class="icon"[^>]*>.*?</svg>'
@@ -85,16 +91,16 @@ def test_it_sorts_by_name_and_by_last_ping(logged_in, app, new_check):
     now = utcnow()
     set_column(app, b, last_ping=now - timedelta(minutes=1))
     set_column(app, c, last_ping=now - timedelta(minutes=30))
-    assert row_order(logged_in.get("/?sort=name").get_data(as_text=True)) == ["a", "b", "c"]
-    assert row_order(logged_in.get("/?sort=last_ping").get_data(as_text=True)) == ["b", "c", "a"]
+    assert row_order(listing(logged_in, "?sort=name")) == ["a", "b", "c"]
+    assert row_order(listing(logged_in, "?sort=last_ping")) == ["b", "c", "a"]
     # An unknown sort falls back to the default instead of failing.
-    assert logged_in.get("/?sort=evil").status_code == 200
+    assert logged_in.get(logged_in.home + "?sort=evil").status_code == 200
 
 
 def test_it_shows_the_schedule_in_words(logged_in, new_check):
     new_check(name="daily", schedule="5 16 * * *", tz="Asia/Shanghai", grace_to_end_of_day=True)
     new_check(name="weekdays", schedule="0 9 * * 1-5", tz="Europe/Berlin")
-    html = logged_in.get("/").get_data(as_text=True)
+    html = listing(logged_in)
     assert "at 16:05 daily, Asia/Shanghai" in html
     assert "alert if no ping by the end of that day" in html
     assert "at 09:00 on Monday through Friday, Europe/Berlin" in html
@@ -104,35 +110,35 @@ def test_tags_narrow_the_list_to_checks_carrying_all_of_them(logged_in, new_chec
     new_check(name="db-backup", tags="prod db")
     new_check(name="web", tags="prod web")
     new_check(name="staging-db", tags="staging db")
-    assert row_order(logged_in.get("/?tags=prod,db").get_data(as_text=True)) == ["db-backup"]
-    assert row_order(logged_in.get("/?tags=db").get_data(as_text=True)) == [
+    assert row_order(listing(logged_in, "?tags=prod,db")) == ["db-backup"]
+    assert row_order(listing(logged_in, "?tags=db")) == [
         "db-backup", "staging-db"]
     # Free text matches names (and the start of tags).
-    assert row_order(logged_in.get("/?q=stag").get_data(as_text=True)) == ["staging-db"]
-    assert row_order(logged_in.get("/?tags=db&q=back").get_data(as_text=True)) == ["db-backup"]
-    html = logged_in.get("/?tags=prod,nothing").get_data(as_text=True)
+    assert row_order(listing(logged_in, "?q=stag")) == ["staging-db"]
+    assert row_order(listing(logged_in, "?tags=db&q=back")) == ["db-backup"]
+    html = listing(logged_in, "?tags=prod,nothing")
     assert row_order(html) == [] and "No check matches this search" in html
 
 
 def test_the_search_box_puts_its_filter_in_the_address(logged_in, new_check):
     new_check(name="db-backup", tags="prod db")
     new_check(name="web", tags="prod web")
-    r = logged_in.htmx("/?search=prod,+db,+back&sort=name")
-    assert r.headers["HX-Replace-Url"] == "/?tags=prod%2Cdb&q=back&sort=name"
+    r = logged_in.htmx(logged_in.home + "?search=prod,+db,+back&sort=name")
+    assert r.headers["HX-Replace-Url"] == logged_in.home + "?tags=prod%2Cdb&q=back&sort=name"
     html = r.get_data(as_text=True)
     assert "<html" not in html and row_order(html) == ["db-backup"]
     # The refresh keeps asking for the same filter.
     query = parse_qs(urlsplit(live_url(html)).query)
     assert query.pop("fp") and query == {"tags": ["prod,db"], "q": ["back"], "sort": ["name"]}
     # Without JavaScript the box submits a plain GET: sent on to the same address.
-    r = logged_in.get("/?search=prod,+db")
-    assert r.status_code == 302 and r.headers["Location"] == "/?tags=prod%2Cdb"
-    assert 'value="prod, db"' in logged_in.get("/?tags=prod,db").get_data(as_text=True)
+    r = logged_in.get(logged_in.home + "?search=prod,+db")
+    assert r.status_code == 302 and r.headers["Location"] == logged_in.home + "?tags=prod%2Cdb"
+    assert 'value="prod, db"' in listing(logged_in, "?tags=prod,db")
 
 
 def test_the_refresh_answers_204_while_nothing_changed(logged_in, api, app, new_check):
     uuid = new_check(name="backup", timeout=3600)
-    html = logged_in.get("/").get_data(as_text=True)
+    html = listing(logged_in)
     url, fp = live_url(html), live_fp(html)
     rendered = []
     with template_rendered.connected_to(
@@ -154,21 +160,21 @@ def test_the_refresh_notices_a_check_turning_late_without_any_write(logged_in, a
                                                                     monkeypatch, new_check):
     uuid = new_check(name="backup", timeout=3600)
     logged_in.get(f"/api/push/{uuid}")
-    fp = live_fp(logged_in.get("/").get_data(as_text=True))
-    assert logged_in.htmx(f"/checks/live?fp={fp}").status_code == 204
+    fp = live_fp(listing(logged_in))
+    assert logged_in.htmx(f"{logged_in.home}live?fp={fp}").status_code == 204
     # "late" is the clock passing next_ping, with no write to the row: move the clock.
     import webapp.dashboard.pages.home as dashboard
 
     monkeypatch.setattr(dashboard, "utcnow", lambda: utcnow() + timedelta(seconds=3601))
-    r = logged_in.htmx(f"/checks/live?fp={fp}")
+    r = logged_in.htmx(f"{logged_in.home}live?fp={fp}")
     assert r.status_code == 200
 
 
 def test_the_refresh_notices_an_edit_made_elsewhere(logged_in, api, new_check):
     uuid = new_check(name="backup")
-    fp = live_fp(logged_in.get("/").get_data(as_text=True))
+    fp = live_fp(listing(logged_in))
     api("post", f"/checks/{uuid}", json={"name": "renamed", "tags": "new-tag"})
-    r = logged_in.htmx(f"/checks/live?fp={fp}")
+    r = logged_in.htmx(f"{logged_in.home}live?fp={fp}")
     assert r.status_code == 200 and "renamed" in r.get_data(as_text=True)
 
 
@@ -176,11 +182,11 @@ def test_the_title_and_the_favicon_count_the_checks_down(logged_in, api, new_che
     for name in ("a", "b"):
         logged_in.get(f"/api/push/{new_check(name=name)}?status=down")
     new_check(name="c")
-    html = logged_in.get("/").get_data(as_text=True)
+    html = listing(logged_in)
     assert "<title>(2 down) Checks · Heartbeats</title>" in html
     assert 'href="/favicon.svg?down=2"' in html and 'data-down="2"' in html
     # The refresh carries the title for htmx to put in the tab.
-    live = logged_in.htmx("/checks/live?fp=old").get_data(as_text=True)
+    live = logged_in.htmx(logged_in.home + "live?fp=old").get_data(as_text=True)
     assert re.match(r"\s*<title>\(2 down\) Checks · Heartbeats</title>", live)
     svg = logged_in.get("/favicon.svg?down=2")
     assert svg.mimetype == "image/svg+xml" and ">2</text>" in svg.get_data(as_text=True)
@@ -189,8 +195,9 @@ def test_the_title_and_the_favicon_count_the_checks_down(logged_in, api, new_che
 
 
 def test_the_empty_list_says_how_to_start(logged_in):
-    html = logged_in.get("/").get_data(as_text=True)
-    assert "No checks yet — create one" in html and 'href="/checks/new"' in html
+    html = listing(logged_in)
+    assert "No checks yet — create one" in html
+    assert f'href="{logged_in.at("checks/new")}"' in html
     assert "http://hb.test/api/push/&lt;token&gt;" in html  # the snippet, escaped
 
 
@@ -198,12 +205,14 @@ def test_only_the_users_own_checks_are_listed(app, logged_in, api, new_check):
     new_check(name="mine")
     _, other_key = make_user(app, "bob@example.com", "bob-password")
     api("post", "/checks/", key=other_key, json={"name": "bobs"})
-    assert row_order(logged_in.get("/").get_data(as_text=True)) == ["mine"]
+    assert row_order(listing(logged_in)) == ["mine"]
 
 
 def test_pages_carry_a_strict_content_security_policy(logged_in, new_check):
     uuid = new_check(name="backup", tags="prod")
-    for path in ("/", f"/checks/{uuid}", "/checks/new", "/settings/", f"/checks/{uuid}/edit"):
+    for path in (logged_in.home, f"/checks/{uuid}", logged_in.at("checks/new"), "/settings/",
+                 f"/checks/{uuid}/edit", logged_in.at("channels/"), logged_in.at("settings/"),
+                 "/projects/"):
         r = logged_in.get(path)
         csp = r.headers["Content-Security-Policy"]
         assert "script-src 'self'" in csp and "style-src 'self'" in csp and "unsafe" not in csp

@@ -78,7 +78,7 @@ def test_unknown_and_known_emails_cost_the_same_password_hash(app, user, monkeyp
         return real(pwhash, password)
 
     monkeypatch.setattr(users, "check_password_hash", counting)
-    monkeypatch.setattr("webapp.core.models.check_password_hash", counting)
+    monkeypatch.setattr("webapp.core.accounts.check_password_hash", counting)
     with app.app_context():
         assert users.authenticate("nobody@example.com", "wrong") is None
         assert users.authenticate("alice@example.com", "wrong") is None

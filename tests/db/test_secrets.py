@@ -13,7 +13,6 @@ from webapp.core.models import Channel, Notification
 from webapp.db import db
 from webapp.db.secrets import UNREADABLE_REASON, UNREADABLE_TEXT, derive_key
 
-PAGE = "/settings/channels/"
 HOOK = {"kind": "webhook", "name": "hook",
         "value": {"url": "https://hooks.example.com/T0KEN-in-url",
                   "headers": {"Authorization": "Bearer s3cret"}}}
@@ -70,7 +69,7 @@ def changed_key(app, api, new_check, monkeypatch, receiver):
 
 def test_a_changed_key_is_said_on_the_channel_pages_not_a_500(changed_key, web, app):
     assert web.login().status_code == 302  # the session cookie of the old key is void too
-    r = web.get(PAGE)
+    r = web.get(web.at("channels/"))
     html = html_lib.unescape(r.get_data(as_text=True))
     assert r.status_code == 200
     assert "Cannot decrypt this channel's settings: SECRET_KEY changed" in html
@@ -78,7 +77,7 @@ def test_a_changed_key_is_said_on_the_channel_pages_not_a_500(changed_key, web, 
     with app.app_context():
         code = db.session.scalar(sa.select(Channel.code))
         db.session.remove()
-    edit = web.get(f"{PAGE}{code}/edit")
+    edit = web.get(f"/channels/{code}/edit")
     assert edit.status_code == 200 and "Cannot decrypt" in edit.get_data(as_text=True)
 
 
@@ -92,7 +91,7 @@ def test_a_changed_key_fails_deliveries_saying_why(changed_key, web, app, receiv
         db.session.remove()
     assert receiver.requests == []  # nothing went out without its headers
     assert web.login().status_code == 302
-    r = web.post(f"{PAGE}{code}/test", token_from=PAGE)
+    r = web.post(f"/channels/{code}/test")
     assert r.status_code == 200
     assert UNREADABLE_REASON in html_lib.unescape(r.get_data(as_text=True))
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from support import load_check, make_user, pings_of
+from support import load_check, make_user, own_project, ping_key_of, pings_of
 from webapp.alerts.sweep import sweep_once
-from webapp.core.models import Check, Flip, Ping, User
+from webapp.core.models import Check, Flip, Ping
 from webapp.core.times import utcnow
 from webapp.db import db
 
@@ -16,7 +16,7 @@ from webapp.db import db
 @pytest.fixture
 def ping_key(app, user):
     with app.app_context():
-        return db.session.get(User, user[0]).ping_key
+        return own_project(user[0]).ping_key
 
 
 @pytest.mark.parametrize("method", ["get", "post", "head"])
@@ -227,19 +227,17 @@ def test_create_1_makes_the_check_on_first_use(app, api, client, ping_key):
 
 
 def test_create_1_stops_at_the_per_user_limit(app, client, check, ping_key):
-    app.config["MAX_CHECKS_PER_USER"] = 1
+    app.config["MAX_CHECKS_PER_PROJECT"] = 1
     try:
         r = client.get(f"/ping/{ping_key}/one-too-many?create=1")
     finally:
-        app.config["MAX_CHECKS_PER_USER"] = 1000
+        app.config["MAX_CHECKS_PER_PROJECT"] = 1000
     assert r.status_code == 403 and "limit" in r.get_data(as_text=True)
 
 
 def test_slug_pings_only_reach_the_key_owners_checks(app, client, check):
     make_user(app, "mallory@example.com")
-    with app.app_context():
-        other_key = db.session.scalar(
-            sa.select(User.ping_key).where(User.email == "mallory@example.com"))
+    other_key = ping_key_of(app, "mallory@example.com")
     assert client.get(f"/ping/{other_key}/nightly-backup").status_code == 404
 
 

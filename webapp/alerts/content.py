@@ -71,7 +71,8 @@ def alert_content(row: Notification) -> Content:
         "changed_at": changed_at,
         "schedule": describe(check.schedule_spec),
         "url": url,
-        "tz": check.user.timezone,
+        # Members may live in several zones; the check's own is the one its schedule keeps.
+        "tz": check.tz,
         "body": body_excerpt(check.id, changed_at),
         "pings": recent_pings(check.id),
     }

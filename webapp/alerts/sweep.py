@@ -49,7 +49,7 @@ def flip_down(due, now: datetime) -> list[tuple[int, str]] | None:
         )
         .values(status="down", next_ping=None, alert_after=None,
                 last_start=None, last_start_rid=None)
-        .returning(checks.c.user_id, checks.c.nag_period)
+        .returning(checks.c.project_id, checks.c.nag_period)
     ).first()
     if row is None:
         db.session.rollback()
@@ -59,7 +59,7 @@ def flip_down(due, now: datetime) -> list[tuple[int, str]] | None:
             next_nag=now + timedelta(seconds=row.nag_period)))
     schedule = Schedule(grace=due.grace, max_runtime=due.max_runtime)
     pending = record_flip(
-        db.session.connection(), due.id, row.user_id, due.status, "down",
+        db.session.connection(), due.id, row.project_id, due.status, "down",
         reason=down_reason(schedule, due.last_start, now), actor="sweep", now=now,
     )
     db.session.commit()
@@ -90,7 +90,7 @@ def send_reminders(now: datetime | None = None) -> int:
     """Queue a reminder for each check that is still down when its nag is due."""
     now = now or utcnow()
     due = db.session.execute(
-        sa.select(checks.c.id, checks.c.user_id, checks.c.next_nag, checks.c.nag_period)
+        sa.select(checks.c.id, checks.c.project_id, checks.c.next_nag, checks.c.nag_period)
         .where(checks.c.next_nag <= now, checks.c.status == "down")
         .order_by(checks.c.next_nag)
         .limit(BATCH)
@@ -109,7 +109,7 @@ def send_reminders(now: datetime | None = None) -> int:
         if not claimed:
             db.session.rollback()
             continue
-        pending = record_reminder(db.session.connection(), check.id, check.user_id, now)
+        pending = record_reminder(db.session.connection(), check.id, check.project_id, now)
         db.session.commit()
         dispatch(pending)
         sent += 1

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from ..core.channels import add_channel, parse_channel, user_channels
+from ..core.channels import add_channel, parse_channel, project_channels
 from ..core.models import Channel
 from ..db import db
-from ..web.loaders import channel_or_404
-from .common import api_user, json_body
+from ..web.loaders import channel_in
+from .common import api_project, json_body
 
 bp = Blueprint("channels", __name__)
 
@@ -20,20 +20,20 @@ def channel_json(channel: Channel) -> dict:
 @bp.get("/channels/")
 def list_channels():
     """The user's channels, as Healthchecks lists its integrations."""
-    return jsonify(channels=[channel_json(c) for c in user_channels(api_user().id)])
+    return jsonify(channels=[channel_json(c) for c in project_channels(api_project().id)])
 
 
 @bp.post("/channels/")
 def create_channel():
     """Add a channel (201); every existing check alerts it too, as new checks will."""
-    channel = add_channel(api_user().id, parse_channel(json_body()))
+    channel = add_channel(api_project().id, parse_channel(json_body()))
     return jsonify(channel_json(channel)), 201
 
 
 @bp.delete("/channels/<code>")
 def delete_channel(code: str):
     """Remove a channel, with its pending notifications."""
-    channel = channel_or_404(code, api_user().id)
+    channel = channel_in(api_project().id, code)
     body = channel_json(channel)
     db.session.delete(channel)
     db.session.commit()

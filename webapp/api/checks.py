@@ -12,9 +12,17 @@ from ..core.models import Check
 from ..core.times import utc_iso, utcnow
 from ..core.urls import ping_url, push_url
 from ..db import db
-from ..web.loaders import check_or_404
 from ..web.urls import base_url
-from .common import api_url, api_user, error, json_body
+from .common import (
+    api_actor,
+    api_check,
+    api_project,
+    api_url,
+    error,
+    json_body,
+    read_only,
+    unique_key,
+)
 
 bp = Blueprint("checks", __name__)
 
@@ -26,9 +34,7 @@ def channels_text(check: Check) -> str:
 
 def check_json(check: Check) -> dict:
     base = base_url()
-    update_url = api_url(check.uuid, base)
-    out = {
-        "uuid": check.uuid,
+    out: dict = {
         "name": check.name,
         "slug": check.slug,
         "tags": check.tags,
@@ -43,18 +49,27 @@ def check_json(check: Check) -> dict:
         "methods": check.methods,
         "last_duration": round(check.last_duration) if check.last_duration is not None else None,
         "max_runtime": check.max_runtime,
-        "channels": channels_text(check),
         "nag_period": check.nag_period,
         "failure_threshold": check.failure_threshold,
         "value_min": check.value_min,
         "value_max": check.value_max,
         "grace_to_end_of_day": check.grace_to_end_of_day,
-        "ping_url": ping_url(base, check.uuid),
-        "push_url": push_url(base, check.uuid),
-        "update_url": update_url,
-        "pause_url": f"{update_url}/pause",
-        "resume_url": f"{update_url}/resume",
     }
+    if read_only():
+        # As Healthchecks' Check.to_dict(readonly=True): a unique_key instead
+        # of the uuid, and none of the URLs or channel ids built on secrets.
+        out["unique_key"] = unique_key(check)
+    else:
+        update_url = api_url(check.uuid, base)
+        out.update({
+            "uuid": check.uuid,
+            "channels": channels_text(check),
+            "ping_url": ping_url(base, check.uuid),
+            "push_url": push_url(base, check.uuid),
+            "update_url": update_url,
+            "pause_url": f"{update_url}/pause",
+            "resume_url": f"{update_url}/resume",
+        })
     if check.kind == "cron":
         out["schedule"], out["tz"] = check.schedule, check.tz
     else:
@@ -62,17 +77,12 @@ def check_json(check: Check) -> dict:
     return out
 
 
-def own_check(uuid: str) -> Check:
-    return check_or_404(uuid, api_user().id)
-
-
 @bp.get("/checks/")
 def list_checks():
-    """The user's checks, narrowed by every ?tag= given."""
+    """The project's checks, narrowed by every ?tag= given."""
     wanted = set(request.args.getlist("tag"))
-    rows = db.session.scalars(
-        sa.select(Check).where(Check.user_id == api_user().id).order_by(Check.created, Check.id)
-    )
+    rows = db.session.scalars(sa.select(Check).where(Check.project_id == api_project().id)
+                              .order_by(Check.created, Check.id))
     return jsonify(checks=[check_json(c) for c in rows if wanted <= set(c.tag_list)])
 
 
@@ -87,7 +97,7 @@ def create_check():
         db.session.commit()
         return jsonify(check_json(existing)), 200
     try:
-        check = check_actions.create_check(api_user().id, fields, now)
+        check = check_actions.create_check(api_project().id, fields, now)
     except CheckLimitReached as e:
         return error(str(e), 403)
     db.session.commit()
@@ -98,7 +108,7 @@ def find_unique(fields: dict) -> Check | None:
     unique = fields.get("unique") or []
     if not unique:
         return None
-    query = sa.select(Check).where(Check.user_id == api_user().id)
+    query = sa.select(Check).where(Check.project_id == api_project().id)
     for name in unique:
         if name not in fields:
             raise FieldError(f"unique names {name!r}, which the request does not set")
@@ -109,13 +119,13 @@ def find_unique(fields: dict) -> Check | None:
 @bp.get("/checks/<uuid>")
 def get_check(uuid: str):
     """One check."""
-    return jsonify(check_json(own_check(uuid)))
+    return jsonify(check_json(api_check(uuid)))
 
 
 @bp.post("/checks/<uuid>")
 def update_check(uuid: str):
     """Change the fields the request names; the others stay."""
-    check = own_check(uuid)
+    check = api_check(uuid)
     fields = parse_fields(json_body())
     fields.pop("unique", None)
     apply_fields(check, fields, utcnow())
@@ -126,7 +136,7 @@ def update_check(uuid: str):
 @bp.delete("/checks/<uuid>")
 def delete_check(uuid: str):
     """Delete a check with its pings, flips and notifications."""
-    check = own_check(uuid)
+    check = api_check(uuid)
     body = check_json(check)
     db.session.delete(check)
     db.session.commit()
@@ -136,15 +146,15 @@ def delete_check(uuid: str):
 @bp.post("/checks/<uuid>/pause")
 def pause_check(uuid: str):
     """Stop alerts until the next ping (or a resume, with manual_resume)."""
-    check = own_check(uuid)
-    check_actions.pause(check, actor=f"api:{api_user().email}", reason="paused through the API")
+    check = api_check(uuid)
+    check_actions.pause(check, actor=api_actor(), reason="paused through the API")
     return jsonify(check_json(check))
 
 
 @bp.post("/checks/<uuid>/rotate")
 def rotate_check_token(uuid: str):
     """Give the check a new uuid (ours, not Healthchecks'): old ping URLs stop working."""
-    check = own_check(uuid)
+    check = api_check(uuid)
     check.rotate_token()
     db.session.commit()
     return jsonify(check_json(check))
@@ -153,8 +163,8 @@ def rotate_check_token(uuid: str):
 @bp.post("/checks/<uuid>/resume")
 def resume_check(uuid: str):
     """Resume a paused check; it waits for its next ping as a new check does."""
-    check = own_check(uuid)
-    if not check_actions.resume(check, actor=f"api:{api_user().email}",
+    check = api_check(uuid)
+    if not check_actions.resume(check, actor=api_actor(),
                                 reason="resumed through the API"):
         return error("check is not paused", 409)
     return jsonify(check_json(check))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Response, abort, g, jsonify, request
 
 from ..core.errors import FieldError
-from ..core.models import ApiKey, User
+from ..core.models import ApiKey, Check, Project
+from ..db import db
+from ..web.loaders import check_in
 
 # No field of ours nests: a check is an object of strings, numbers, booleans
 # and lists of strings. Deeper documents are refused before any view walks them.
@@ -17,6 +21,7 @@ MAX_DEPTH = 32
 # A lone UTF-16 surrogate ("\ud800" in JSON text) decodes to a str that
 # cannot be encoded again, neither for the database nor for an answer.
 SURROGATE = re.compile(r"[\ud800-\udfff]")
+SHA1 = re.compile(r"[0-9a-f]{40}")
 NOT_TEXT = "the request body is not valid text: it holds a lone surrogate such as \\ud800"
 
 
@@ -50,9 +55,18 @@ def presented_key() -> object:
     return body.get("api_key") if isinstance(body, dict) else None
 
 
+# What a read-only key may call, as in Healthchecks (hc/api/views.py, the views
+# under @authorize_read): list and get checks, and their flips. Pings (which
+# hold bodies) and channels need a read-write key.
+READ_ONLY_ENDPOINTS = frozenset({"api.checks.list_checks", "api.checks.get_check",
+                                 "api.history.list_flips"})
+
+
 def authenticate() -> tuple[Response, int] | None:
-    """Every call names its user by X-Api-Key (or `api_key` in a JSON body, as
-    Healthchecks allows); the answer is a 401 when it does not."""
+    """Every call names its project by an API key in X-Api-Key (or `api_key` in
+    a JSON body, as Healthchecks allows); the answer is a 401 when it does not,
+    and when a read-only key asks for more than reading (Healthchecks' answer,
+    hc/api/tests/test_create_check.py test_it_rejects_read_only_key)."""
     if request.method == "OPTIONS":
         return None  # Flask's own answer to OPTIONS says which methods a URL takes
     key = presented_key()
@@ -63,13 +77,45 @@ def authenticate() -> tuple[Response, int] | None:
     api_key = ApiKey.find(key)
     if api_key is None:
         return error("wrong API key", 401)
-    g.user = api_key.user
+    if api_key.read_only and request.endpoint not in READ_ONLY_ENDPOINTS:
+        return error("this API key is read-only: it may list and read checks and their "
+                     "flips, nothing more; use a read-write key", 401)
+    g.api_key = api_key
     return None
 
 
-def api_user() -> User:
-    """The user the call's API key belongs to."""
-    return g.user
+def api_project() -> Project:
+    """The project the call's API key belongs to."""
+    return g.api_key.project
+
+
+def read_only() -> bool:
+    """Whether the call's key is read-only (its answers then hold no uuids)."""
+    return g.api_key.read_only
+
+
+def api_actor() -> str:
+    """Who a flip logs for a change made through the API: the key, by label or prefix."""
+    key = g.api_key
+    return f"api:{key.label or key.prefix}"[:50]
+
+
+def unique_key(check: Check) -> str:
+    """The check's id for read-only keys, as Healthchecks' `unique_key`: a
+    SHA-1 of the uuid, which names the check but cannot ping it."""
+    return hashlib.sha1(check.uuid.encode()).hexdigest()
+
+
+def api_check(code: str) -> Check:
+    """The key's project's check named by uuid, or by unique_key (what a
+    read-only key is shown); 404 for any other."""
+    if SHA1.fullmatch(code):
+        for check in db.session.scalars(
+                sa.select(Check).where(Check.project_id == api_project().id)):
+            if unique_key(check) == code:
+                return check
+        abort(404)
+    return check_in(api_project().id, code)
 
 
 def json_body() -> dict:

@@ -11,9 +11,8 @@ from ..core.errors import FieldError
 from ..core.models import Flip, Ping
 from ..core.times import utc_iso
 from ..db import db
-from ..web.loaders import check_or_404
 from ..web.urls import base_url
-from .common import api_url, api_user, error
+from .common import api_check, api_url, error
 
 bp = Blueprint("history", __name__)
 
@@ -38,7 +37,7 @@ def ping_json(ping: Ping, check_url: str) -> dict:
 @bp.get("/checks/<uuid>/pings/")
 def list_pings(uuid: str):
     """The check's kept pings, newest first."""
-    check = check_or_404(uuid, api_user().id)
+    check = api_check(uuid)
     rows = db.session.scalars(
         sa.select(Ping).where(Ping.check_id == check.id).order_by(Ping.n.desc())
     )
@@ -49,7 +48,7 @@ def list_pings(uuid: str):
 @bp.get("/checks/<uuid>/pings/<int:n>/body")
 def ping_body(uuid: str, n: int):
     """The request body ping #n carried, as it came (cut at PING_BODY_LIMIT)."""
-    check = check_or_404(uuid, api_user().id)
+    check = api_check(uuid)
     body = db.session.scalar(sa.select(Ping.body).where(Ping.check_id == check.id, Ping.n == n))
     if body is None:
         return error("not found", 404)
@@ -71,7 +70,7 @@ def timestamp_arg(name: str) -> datetime | None:
 @bp.get("/checks/<uuid>/flips/")
 def list_flips(uuid: str):
     """State changes, newest first; ?seconds= or ?start=&end= narrow them."""
-    check = check_or_404(uuid, api_user().id)
+    check = api_check(uuid)
     query = sa.select(Flip).where(Flip.check_id == check.id)
     seconds = request.args.get("seconds")
     if seconds is not None:

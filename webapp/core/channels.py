@@ -13,7 +13,8 @@ from flask import current_app
 from ..db import db
 from .addresses import url_refusal
 from .errors import FieldError
-from .models import Channel, Check, User, check_channels
+from .models import Channel, Check, check_channels
+from .projects import alert_emails
 from .text import control_error
 from .users import email_error
 
@@ -118,14 +119,15 @@ def default_name(kind: str, value: str) -> str:
     return (value if kind == "email" else f"{kind}: {urlsplit(value).hostname or value}")[:100]
 
 
-def add_channel(user_id: int, fields: dict) -> Channel:
+def add_channel(project_id: int, fields: dict) -> Channel:
     """Save a channel (`parse_channel`'s fields) that every existing check alerts too; commits.
 
     New checks alert all channels, so a new channel joining the old checks
     keeps "every check alerts every channel" true until someone narrows it.
     """
-    channel = Channel(user_id=user_id, **fields)
-    channel.checks = list(db.session.scalars(sa.select(Check).where(Check.user_id == user_id)))
+    channel = Channel(project_id=project_id, **fields)
+    channel.checks = list(db.session.scalars(
+        sa.select(Check).where(Check.project_id == project_id)))
     db.session.add(channel)
     db.session.commit()
     return channel
@@ -141,17 +143,17 @@ def update_channel(channel: Channel, fields: dict) -> None:
     db.session.commit()
 
 
-def user_channels(user_id: int) -> list[Channel]:
+def project_channels(project_id: int) -> list[Channel]:
     return list(db.session.scalars(
-        sa.select(Channel).where(Channel.user_id == user_id).order_by(Channel.id)))
+        sa.select(Channel).where(Channel.project_id == project_id).order_by(Channel.id)))
 
 
-def resolve_channels(user_id: int, spec: str) -> list[Channel]:
+def resolve_channels(project_id: int, spec: str) -> list[Channel]:
     """The channels a check's `channels` field names: "*" all, "" none, or ids/names.
 
     `spec` has passed `check_fields.parse_fields`, which checks that it is a string.
     """
-    owned = user_channels(user_id)
+    owned = project_channels(project_id)
     if spec.strip() == "*":
         return owned
     chosen = []
@@ -161,7 +163,7 @@ def resolve_channels(user_id: int, spec: str) -> list[Channel]:
         matches = [c for c in owned if item in (c.code, c.name)]
         if len(matches) != 1:
             problem = "no channel" if not matches else "more than one channel"
-            raise FieldError(f"{problem} of yours has the id or name {item!r}")
+            raise FieldError(f"{problem} of this project has the id or name {item!r}")
         chosen.append(matches[0])
     return chosen
 
@@ -169,19 +171,20 @@ def resolve_channels(user_id: int, spec: str) -> list[Channel]:
 class Target(NamedTuple):
     """Where one alert about a check goes."""
 
-    channel_id: int | None  # None: the owner's own address
+    channel_id: int | None  # None: a member's own address
     kind: str
     target: str  # the channel's value: addresses, a URL
     name: str
 
 
-def alert_targets(conn: sa.Connection, check_id: int, user_id: int) -> list[Target]:
+def alert_targets(conn: sa.Connection, check_id: int, project_id: int) -> list[Target]:
     """Who hears of the check's flips: one Target per channel it alerts.
 
-    A user who has set up no channels at all still hears by email at their own
-    address; one who has, hears only through the channels the check names
-    (which may be none). Flips queue their notifications from this, and the
-    check page says it in words, so the two cannot disagree.
+    A project with no channels at all still alerts by email: its owner and
+    members, each who has "email me this project's alerts" on; one that has
+    channels alerts only through those the check names (which may be none).
+    Flips queue their notifications from this, and the check page says it in
+    words, so the two cannot disagree.
     """
     rows = conn.execute(
         sa.select(Channel.id, Channel.kind, Channel.value, Channel.name)
@@ -191,7 +194,6 @@ def alert_targets(conn: sa.Connection, check_id: int, user_id: int) -> list[Targ
     ).all()
     if rows:
         return [Target(r.id, r.kind, r.value, r.name) for r in rows]
-    if conn.scalar(sa.select(Channel.id).where(Channel.user_id == user_id).limit(1)):
+    if conn.scalar(sa.select(Channel.id).where(Channel.project_id == project_id).limit(1)):
         return []
-    email = conn.execute(sa.select(User.email).where(User.id == user_id)).scalar_one()
-    return [Target(None, "email", email, "")]
+    return [Target(None, "email", email, "") for email in alert_emails(conn, project_id)]

@@ -22,22 +22,23 @@ from .times import utcnow
 checks = Check.__table__
 
 
-def check_count(user_id: int) -> int:
+def check_count(project_id: int) -> int:
     return db.session.execute(
-        sa.select(sa.func.count(Check.id)).where(Check.user_id == user_id)).scalar_one()
+        sa.select(sa.func.count(Check.id)).where(Check.project_id == project_id)).scalar_one()
 
 
-def create_check(user_id: int, fields: dict, now: datetime | None = None) -> Check:
-    """A new check of the user's with `parse_fields`' fields, added to the session.
+def create_check(project_id: int, fields: dict, now: datetime | None = None) -> Check:
+    """A new check in the project with `parse_fields`' fields, added to the session.
 
     The caller commits (after any checks of its own on the new row). Raises
-    CheckLimitReached when the user has MAX_CHECKS_PER_USER checks already,
-    and FieldError when a field cannot be applied (a channel that is not theirs).
+    CheckLimitReached when the project has MAX_CHECKS_PER_PROJECT checks
+    already, and FieldError when a field cannot be applied (a channel of
+    another project).
     """
-    if check_count(user_id) >= current_app.config["MAX_CHECKS_PER_USER"]:
+    if check_count(project_id) >= current_app.config["MAX_CHECKS_PER_PROJECT"]:
         raise CheckLimitReached()
     now = now or utcnow()
-    check = Check(user_id=user_id, created=now)
+    check = Check(project_id=project_id, created=now)
     apply_fields(check, {"name": "", **fields}, now)
     db.session.add(check)
     return check
@@ -78,7 +79,7 @@ def _set_status(check: Check, new_status: str, allowed, *, actor: str, reason: s
                     last_start_rid=None, next_nag=None, fail_count=0)
         ))
         if claimed == 1:
-            record_flip(db.session.connection(), check.id, check.user_id, old, new_status,
+            record_flip(db.session.connection(), check.id, check.project_id, old, new_status,
                         reason=reason, actor=actor, now=now)
             db.session.commit()  # also expires `check`, so it reads the new state
             return True

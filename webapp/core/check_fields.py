@@ -142,9 +142,9 @@ def apply_fields(check: Check, fields: dict, now: datetime) -> None:
         if key not in ("unique", "channels"):
             setattr(check, key, value)
     if "channels" in fields:
-        check.channels = resolve_channels(check.user_id, fields["channels"])
+        check.channels = resolve_channels(check.project_id, fields["channels"])
     elif check.id is None:
-        check.channels = resolve_channels(check.user_id, "*")  # new checks alert everywhere
+        check.channels = resolve_channels(check.project_id, "*")  # new checks alert everywhere
     if "name" in fields and "slug" not in fields:
         check.slug = slugify(check.name)
     # As in Healthchecks: a schedule makes a cron check, a timeout alone an

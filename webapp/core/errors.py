@@ -6,7 +6,7 @@ class FieldError(ValueError):
 
 
 class CheckLimitReached(Exception):
-    """The owner has MAX_CHECKS_PER_USER checks already."""
+    """The owner has MAX_CHECKS_PER_PROJECT checks already."""
 
     def __str__(self) -> str:
         return "check limit reached"

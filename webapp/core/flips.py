@@ -30,14 +30,14 @@ def new_job_id() -> str:
     return f"hb-notify-{uuid.uuid4().hex}"
 
 
-def queue_notifications(conn: sa.Connection, check_id: int, user_id: int, flip_id: int | None,
+def queue_notifications(conn: sa.Connection, check_id: int, project_id: int, flip_id: int | None,
                         event: str, now: datetime) -> list[tuple[int, str]]:
     """One outbox row per channel the check alerts; returns (id, job id) pairs."""
     rows = [
         {"flip_id": flip_id, "check_id": check_id, "channel_id": channel_id, "event": event,
          "kind": kind, "target": target, "status": "pending", "attempts": 0, "error": "",
          "created": now, "job_id": new_job_id(), "next_attempt": now}
-        for channel_id, kind, target, _ in alert_targets(conn, check_id, user_id)
+        for channel_id, kind, target, _ in alert_targets(conn, check_id, project_id)
     ]
     if not rows:
         return []
@@ -52,7 +52,7 @@ def queue_notifications(conn: sa.Connection, check_id: int, user_id: int, flip_i
 def record_flip(
     conn: sa.Connection,
     check_id: int,
-    user_id: int,
+    project_id: int,
     old_status: str,
     new_status: str,
     *,
@@ -75,10 +75,10 @@ def record_flip(
     ).scalar_one()
     if not is_alert(old_status, new_status):
         return []
-    return queue_notifications(conn, check_id, user_id, flip_id, new_status, now)
+    return queue_notifications(conn, check_id, project_id, flip_id, new_status, now)
 
 
-def record_reminder(conn: sa.Connection, check_id: int, user_id: int,
+def record_reminder(conn: sa.Connection, check_id: int, project_id: int,
                     now: datetime) -> list[tuple[int, str]]:
     """Reminder rows for a check that is still down, tied to the flip that put it there."""
     flip_id = conn.scalar(
@@ -86,4 +86,4 @@ def record_reminder(conn: sa.Connection, check_id: int, user_id: int,
         .where(flips.c.check_id == check_id, flips.c.new_status == "down")
         .order_by(flips.c.id.desc()).limit(1)
     )
-    return queue_notifications(conn, check_id, user_id, flip_id, "reminder", now)
+    return queue_notifications(conn, check_id, project_id, flip_id, "reminder", now)

@@ -1,115 +1,36 @@
-"""The data model: users, their API keys, checks, pings, flips and notifications."""
+"""The data model: checks, their pings, flips and notifications, and the
+channels alerts go to (who owns them lives in `accounts`, re-exported here)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 import uuid as uuidlib
 from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask_login import UserMixin
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import Model, db
 from ..db.secrets import EncryptedJSON, EncryptedText, unreadable
 from ..db.types import BigId, UTCDateTime
+from .accounts import (
+    ROLES,
+    ApiKey,
+    Invitation,
+    LoginSession,
+    Membership,
+    Project,
+    User,
+    hash_key,
+    new_ping_key,
+)
 from .schedules import Schedule, schedule_of
 from .times import utcnow
 from .transitions import shown_status
 
-
-class User(UserMixin, Model):
-    __tablename__ = "users"
-
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
-    password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
-    timezone: so.Mapped[str] = so.mapped_column(sa.String(64), default="UTC")
-    # Names checks by slug in ping URLs (/ping/<ping_key>/<slug>), as in Healthchecks.
-    ping_key: so.Mapped[str] = so.mapped_column(
-        sa.String(32), unique=True, default=lambda: new_ping_key()
-    )
-    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
-
-    checks: so.WriteOnlyMapped[Check] = so.relationship(
-        back_populates="user", passive_deletes=True
-    )
-
-    def set_password(self, password: str) -> None:
-        # Werkzeug's default is scrypt, a memory-hard KDF.
-        self.password_hash = generate_password_hash(password)
-
-    def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
-
-
-def new_ping_key() -> str:
-    # 22 URL-safe characters: never shaped like a UUID, so /ping/<x>/<y> can
-    # tell a slug URL from a uuid URL with an action.
-    return secrets.token_urlsafe(16)
-
-
-def hash_key(key: str) -> str:
-    # API keys are long random strings, so a fast hash is enough: there is no
-    # dictionary to attack, and every API request pays for this hash.
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-class ApiKey(Model):
-    __tablename__ = "api_keys"
-
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    user_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
-    label: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
-    prefix: so.Mapped[str] = so.mapped_column(sa.String(12))
-    key_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
-    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
-
-    user: so.Mapped[User] = so.relationship()
-
-    @classmethod
-    def issue(cls, user: User, label: str = "") -> tuple[ApiKey, str]:
-        """A new key row and the key itself, which is shown once and never stored."""
-        key = "hb_" + secrets.token_urlsafe(30)
-        row = cls(user=user, label=label, prefix=key[:8], key_hash=hash_key(key))
-        return row, key
-
-    @classmethod
-    def find(cls, key: str) -> ApiKey | None:
-        """The row of the key `key`, by its hash; None for a wrong key."""
-        return db.session.scalar(sa.select(cls).where(cls.key_hash == hash_key(key)))
-
-
-class LoginSession(Model):
-    """One logged-in browser: what its cookies name, so that it can be ended.
-
-    The session cookie and the remember cookie carry a random token whose hash
-    is kept here (a copy of the table logs nobody in); logging out, a password
-    change or "log out everywhere" deletes rows, and a cookie whose row is gone
-    logs nobody in, however long the cookie itself would have lasted.
-    """
-
-    __tablename__ = "login_sessions"
-
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    user_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
-    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
-    # "Keep me logged in": a remember cookie may bring this session back.
-    remember: so.Mapped[bool] = so.mapped_column(default=False)
-    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
-    last_seen: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
-    # Shown in settings, so people can tell their sessions apart.
-    user_agent: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
-    address: so.Mapped[str] = so.mapped_column(sa.String(45), default="")
-
-    user: so.Mapped[User] = so.relationship()
+__all__ = ["ROLES", "ApiKey", "Channel", "Check", "Flip", "Heartbeat", "Invitation",
+           "LoginSession", "Membership", "Notification", "Ping", "Project", "User",
+           "hash_key", "new_ping_key", "normalize_tags", "slugify"]
 
 
 def slugify(name: str) -> str:
@@ -136,8 +57,8 @@ class Check(Model):
     uuid: so.Mapped[str] = so.mapped_column(
         sa.String(36), unique=True, default=lambda: str(uuidlib.uuid4())
     )
-    user_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    project_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )
     name: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
     slug: so.Mapped[str] = so.mapped_column(sa.String(100), default="", index=True)
@@ -178,7 +99,7 @@ class Check(Model):
     alert_after: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
     created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
-    user: so.Mapped[User] = so.relationship(back_populates="checks")
+    project: so.Mapped[Project] = so.relationship()
     channels: so.Mapped[list[Channel]] = so.relationship(
         secondary="check_channels", back_populates="checks", order_by="Channel.id"
     )
@@ -210,7 +131,7 @@ check_channels = sa.Table(
 
 
 class Channel(Model):
-    """Where a user's alerts go: email addresses, a webhook, or an Apprise URL."""
+    """Where a project's alerts go: email addresses, a webhook, or an Apprise URL."""
 
     __tablename__ = "channels"
 
@@ -219,8 +140,8 @@ class Channel(Model):
     code: so.Mapped[str] = so.mapped_column(
         sa.String(36), unique=True, default=lambda: str(uuidlib.uuid4())
     )
-    user_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    project_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )
     kind: so.Mapped[str] = so.mapped_column(sa.String(20))  # email | webhook | apprise
     name: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
@@ -303,7 +224,7 @@ class Notification(Model):
     check_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("checks.id", ondelete="CASCADE"), index=True
     )
-    # None: the owner's own address (a user who has no channels at all).
+    # None: a member's own address (a project that has no channels at all).
     channel_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("channels.id", ondelete="CASCADE"), index=True
     )

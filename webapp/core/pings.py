@@ -64,7 +64,7 @@ class StateRow(NamedTuple):
     """The columns apply_ping reads: the state, and the deadlines it may replace."""
 
     id: int
-    user_id: int
+    project_id: int
     n_pings: int
     status: str
     kind: str
@@ -227,7 +227,7 @@ def _apply_ping(uuid: str, data: PingData, now: datetime, read: list[bool]) -> A
         notifications: list[tuple[int, str]] = []
         if out.status != row.status:
             notifications = record_flip(
-                conn, row.id, row.user_id, row.status, out.status,
+                conn, row.id, row.project_id, row.status, out.status,
                 reason=flip_reason(data, out.failure), actor="ping", now=now,
             )
     return Applied(row.id, ping_id, n, out.kind, now, row.status, out.status,

@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import db
 from .models import User
+from .projects import create_project, personal_name
 from .text import can_name_a_row
 
 MIN_PASSWORD = 8
@@ -59,12 +60,13 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def create_user(email: str, password: str, timezone: str = "UTC") -> User | None:
-    """A new user, added to the session for the caller to commit; None when
-    someone has this email already."""
+    """A new user with a project of their own, added to the session for the
+    caller to commit; None when someone has this email already."""
     email = normalize_email(email)
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         return None
     user = User(email=email, timezone=timezone)
     user.set_password(password)
     db.session.add(user)
+    create_project(user, personal_name(email))
     return user

@@ -3,15 +3,27 @@ what they show (`display/`)."""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
+from flask_login import current_user
 
 from ..alerts.health import worker_silence
+from ..core.projects import can_write, projects_of
 from ..web import ratelimits
 from .display import timefmt
 from .display.schedule_words import grace_words, schedule_words
-from .pages import auth, channels, check, home, settings
+from .pages import auth, channels, check, home, invitations, members, projects, settings
 
-BLUEPRINTS = (auth.bp, home.bp, check.bp, settings.bp, channels.bp)
+BLUEPRINTS = (auth.bp, home.bp, check.bp, settings.bp, channels.bp, projects.bp, members.bp,
+              invitations.bp)
+
+
+def project_context() -> dict:
+    """What every page's header and controls need: the project the page is of
+    (set by `web.loaders`), the user's role there, and the switcher's list."""
+    role = g.get("role")
+    return {"project": g.get("project"), "role": role, "may_write": can_write(role),
+            "last_project": home.last_project,
+            "my_projects": lambda: projects_of(current_user.id)}
 
 
 def init_app(app: Flask) -> None:
@@ -20,6 +32,9 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(bp)
     ratelimits.protect_login(app, "auth.login")
     ratelimits.protect_signup(app, "auth.signup")
+    ratelimits.protect_signup(app, "invitations.signup")
+    ratelimits.protect_invitations(app, "invitations.create")
+    app.context_processor(project_context)
     timefmt.init_app(app)
     app.add_template_global(schedule_words)
     app.add_template_global(grace_words)

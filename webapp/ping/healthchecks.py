@@ -12,7 +12,7 @@ from flask import current_app
 
 from ..core.check_actions import create_check
 from ..core.errors import CheckLimitReached
-from ..core.models import Check, User, slugify
+from ..core.models import Check, Project, slugify
 from ..core.text import can_name_a_row
 from ..db import db
 from .common import (
@@ -51,14 +51,14 @@ def parse_action(action: str | None) -> tuple[str, int | None]:
 
 
 def check_by_slug(request: PingRequest, ping_key: str, slug: str) -> str:
-    """The uuid of the user's check with this slug, made first if ?create=1."""
+    """The uuid of the project's check with this slug, made first if ?create=1."""
     if not (can_name_a_row(ping_key) and can_name_a_row(slug)):
         raise PingRefused(404, "not found")
-    user_id = db.session.scalar(sa.select(User.id).where(User.ping_key == ping_key))
-    if user_id is None:
+    project_id = db.session.scalar(sa.select(Project.id).where(Project.ping_key == ping_key))
+    if project_id is None:
         raise PingRefused(404, "not found")
     uuids = db.session.scalars(
-        sa.select(Check.uuid).where(Check.user_id == user_id, Check.slug == slug).limit(2)
+        sa.select(Check.uuid).where(Check.project_id == project_id, Check.slug == slug).limit(2)
     ).all()
     if len(uuids) > 1:
         raise PingRefused(409, "ambiguous slug: more than one check has it")
@@ -69,7 +69,7 @@ def check_by_slug(request: PingRequest, ping_key: str, slug: str) -> str:
     if slugify(slug) != slug:
         raise BadPing("a check can be created only for a slug of a-z, 0-9 and hyphens")
     try:
-        check = create_check(user_id, {"name": slug, "slug": slug})
+        check = create_check(project_id, {"name": slug, "slug": slug})
     except CheckLimitReached as e:
         raise PingRefused(403, str(e)) from None
     db.session.commit()

@@ -1,7 +1,8 @@
 """The original Heartbeats' report URL: /api/pings/?service=<code>&data=<text>.
 
-HTTP Basic auth: the user's email and password, or any user name with one of
-the user's API keys as the password (for scripts that must not hold a
+HTTP Basic auth: the user's email and password (reaching the checks of every
+project they may write to), or any user name with a read-write API key as
+the password (reaching that key's project; for scripts that must not hold a
 password). An empty `data` is a success; any text in it is a failure that
 carries the text into the alert — the original's "data alert". Answers are
 JSON: the stored ping, or {"error": ...}.
@@ -13,8 +14,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..core.models import ApiKey, Check, User
+from ..core.models import ApiKey, Check
 from ..core.pings import UA_LIMIT
+from ..core.projects import writable_project_ids
 from ..core.text import can_name_a_row
 from ..core.times import utc_iso
 from ..core.users import authenticate, normalize_email
@@ -26,14 +28,18 @@ from .request import PingRequest
 LOG_IN = "log in with HTTP Basic auth: your email and password, or any name and an API key"
 
 
-def basic_auth_user(request: PingRequest) -> User | None:
+def basic_auth_projects(request: PingRequest) -> list[int] | None:
+    """The ids of the projects the Basic auth reaches; None when it names nobody."""
     auth = request.authorization
     if auth is None or auth.type != "basic" or not auth.password:
         return None
     # An API key is a cheap hash lookup; try it before the (slow, by design) password KDF.
     key = ApiKey.find(auth.password)
     if key is not None:
-        return key.user
+        if key.read_only:
+            raise PingRefused(403, "this API key is read-only: reporting a run needs a "
+                                   "read-write key")
+        return [key.project_id]
     email = normalize_email(auth.username or "")
     # Guessing passwords here draws on the login form's budgets.
     address = request.remote_addr or ""
@@ -43,27 +49,29 @@ def basic_auth_user(request: PingRequest) -> User | None:
     user = authenticate(email, auth.password)
     if user is None:
         count_failed_login(email, address)
-    return user
+        return None
+    return writable_project_ids(user.id)
 
 
-def find_service(user: User, code: str) -> list[sa.Row]:
-    """(uuid, name) of the user's checks that `code` names: a uuid, or a slug (any case)."""
+def find_service(project_ids: list[int], code: str) -> list[sa.Row]:
+    """(uuid, name) of the projects' checks that `code` names: a uuid, or a slug (any case)."""
     if not can_name_a_row(code):
         return []
     where = Check.uuid == code if is_uuid(code) else Check.slug == code.lower()
     return list(db.session.execute(
-        sa.select(Check.uuid, Check.name).where(Check.user_id == user.id, where).limit(2)).all())
+        sa.select(Check.uuid, Check.name).where(Check.project_id.in_(project_ids), where)
+        .limit(2)).all())
 
 
 def report(request: PingRequest) -> dict[str, Any]:
     """Report a run of `service`; non-empty `data` raises an alert with that text."""
-    user = basic_auth_user(request)
-    if user is None:
+    project_ids = basic_auth_projects(request)
+    if project_ids is None:
         raise PingRefused(401, LOG_IN)
     code = (param(request, "service") or "").strip()
     if not code:
         raise PingRefused(400, "service is required: the check's uuid or slug")
-    found = find_service(user, code)
+    found = find_service(project_ids, code)
     if len(found) > 1:
         raise PingRefused(409, f"ambiguous service {code!r}: more than one check has this slug")
     missing = f"no check of yours has the uuid or slug {code!r}"

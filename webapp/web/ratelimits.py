@@ -24,6 +24,7 @@ from collections.abc import Callable
 from flask import Blueprint, Flask, Response, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter, RateLimiter
@@ -46,8 +47,6 @@ def account_key(email: str) -> str:
 
 def login_email() -> str:
     return account_key(request.form.get("email", ""))
-
-
 
 
 def _setting(name: str):
@@ -79,6 +78,17 @@ def protect_login(app: Flask, endpoint: str) -> None:
 def protect_signup(app: Flask, endpoint: str) -> None:
     """Sign-up attempts per client address."""
     _wrap(app, endpoint, limiter_of(app).limit(_setting("RATELIMIT_SIGNUP"), methods=["POST"]))
+
+
+def protect_invitations(app: Flask, endpoint: str) -> None:
+    """Invitations sent per logged-in user: each is a mail to any address, so
+    an account must not become a way to send mail in bulk."""
+
+    def inviter() -> str:
+        return f"user:{current_user.get_id()}"
+
+    _wrap(app, endpoint, limiter_of(app).limit(_setting("RATELIMIT_INVITE"), key_func=inviter,
+                                               methods=["POST"]))
 
 
 def protect_api(app: Flask, bp: Blueprint, presented_key: Callable[[], object]) -> None:

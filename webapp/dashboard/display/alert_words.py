@@ -9,11 +9,12 @@ from ...core.transitions import run_limit
 
 
 def audience_words(targets: list[Target]) -> str:
-    """`core.channels.alert_targets`, said: the channels, nobody, or one's own address."""
+    """`core.channels.alert_targets`, said: the channels, nobody, or the members' addresses."""
     if not targets:
         return "nobody: no channel is chosen for this check"
     if targets[0].channel_id is None:
-        return f"email to {targets[0].target} (you have no channels)"
+        addresses = ", ".join(t.target for t in targets)
+        return f"email to {addresses} (the project has no channels)"
     return ", ".join(f"{t.name} ({t.kind})" for t in targets)
 
 

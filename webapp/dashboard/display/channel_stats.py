@@ -10,12 +10,12 @@ from ...core.models import Channel, Notification, check_channels
 from ...db import db
 
 
-def checks_per_channel(user_id: int) -> dict[int, int]:
-    """{channel id: how many checks alert it}, for the user's channels."""
+def checks_per_channel(project_id: int) -> dict[int, int]:
+    """{channel id: how many checks alert it}, for the project's channels."""
     rows = db.session.execute(
         sa.select(check_channels.c.channel_id, sa.func.count())
         .join(Channel, Channel.id == check_channels.c.channel_id)
-        .where(Channel.user_id == user_id)
+        .where(Channel.project_id == project_id)
         .group_by(check_channels.c.channel_id)
     ).all()
     return dict(rows)

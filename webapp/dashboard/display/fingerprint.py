@@ -24,9 +24,9 @@ from .event_log import delivery_state
 _COLUMNS = [c for c in Check.__table__.c if c.name != "desc"]
 
 
-def fingerprint(user_id: int, timezone: str, now: datetime) -> str:
-    """A short hash of everything the user's list shows."""
-    return _fingerprint(Check.user_id == user_id, timezone, now)
+def fingerprint(project_id: int, timezone: str, now: datetime) -> str:
+    """A short hash of everything the project's list shows."""
+    return _fingerprint(Check.project_id == project_id, timezone, now)
 
 
 def check_fingerprint(check_id: int, timezone: str, now: datetime) -> str:

@@ -1,10 +1,10 @@
-"""The account forms: log in, sign up, password, timezone and API keys.
+"""The account forms: log in, sign up, password and timezone.
 Every form carries a CSRF token (Flask-WTF)."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from ...core.schedules import tz_error
@@ -55,8 +55,3 @@ class TimezoneForm(FlaskForm):
     def validate_timezone(self, field):
         if err := tz_error(field.data or ""):
             raise ValidationError(sentence(err))
-
-
-class ApiKeyForm(FlaskForm):
-    label = StringField("Label", filters=[strip], validators=[
-        DataRequired("Give the key a label, e.g. the host that uses it."), Length(max=100)])

@@ -1,21 +1,26 @@
-"""One check's pages: create and edit, details, and the actions on it."""
+"""One check's pages: create and edit, details, and the actions on it.
+
+Each loads its check through `web.loaders`, which goes to the check's project
+and the user's role there: any member reads, owners and members change.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ...core import check_actions
-from ...core.channels import alert_targets, user_channels
+from ...core.channels import alert_targets, project_channels
 from ...core.check_fields import apply_fields, parse_fields
 from ...core.errors import CheckLimitReached, FieldError
-from ...core.models import Check
+from ...core.models import Check, Project
+from ...core.projects import can_write
 from ...core.schedules import Schedule, cron_error, next_expected, tz_error
 from ...core.times import utcnow
 from ...core.urls import push_url
 from ...db import db
 from ...web.extensions import htmx
-from ...web.loaders import check_or_404
+from ...web.loaders import check_or_404, project_or_404
 from ...web.urls import base_url
 from ..display.alert_words import alert_words
 from ..display.chart import value_chart
@@ -28,11 +33,7 @@ from ..forms.fields import sentence
 from .confirm import Confirm, confirm_page, confirmed
 from .home import REFRESH_SECONDS, no_change
 
-bp = Blueprint("checks", __name__, url_prefix="/checks")
-
-
-def own_check(uuid: str) -> Check:
-    return check_or_404(uuid, current_user.id)
+bp = Blueprint("checks", __name__)
 
 
 def page_number() -> int:
@@ -58,37 +59,38 @@ def confirmations(check: Check) -> dict[str, Confirm]:
     }
 
 
-def render_form(form: CheckForm, check: Check | None):
+def render_form(form: CheckForm, project: Project, check: Check | None):
     status = 422 if form.is_submitted() else 200
-    return render_template("checks/form.html", form=form, check=check,
-                           channels=user_channels(current_user.id)), status
+    return render_template("checks/form.html", form=form, check=check, project=project,
+                           channels=project_channels(project.id)), status
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/projects/<code>/checks/new", methods=["GET", "POST"])
 @login_required
-def new():
-    """The form for a new check; only a name is needed."""
+def new(code: str):
+    """The form for a new check in the project; only a name is needed."""
+    project = project_or_404(code, "write")
     form = CheckForm()
     if request.method == "GET":
         form.tz.data = current_user.timezone  # the browser's zone replaces it (app.js)
-        form.channels.data = [c.code for c in user_channels(current_user.id)]  # all, by default
+        form.channels.data = [c.code for c in project_channels(project.id)]  # all, by default
     if form.validate_on_submit():
         try:
-            check = check_actions.create_check(current_user.id, form_fields(form, None))
+            check = check_actions.create_check(project.id, form_fields(form, project, None))
         except (FieldError, CheckLimitReached) as e:
             form.form_errors.append(sentence(str(e)))
         else:
             db.session.commit()
             flash(f"Check “{check.name}” created. Point your job at its push URL below.", "info")
             return redirect(url_for("checks.detail", uuid=check.uuid))
-    return render_form(form, None)
+    return render_form(form, project, None)
 
 
-@bp.route("/<uuid>/edit", methods=["GET", "POST"])
+@bp.route("/checks/<uuid>/edit", methods=["GET", "POST"])
 @login_required
 def edit(uuid: str):
     """Change a check's name, tags, description, schedule or alerts."""
-    check = own_check(uuid)
+    check = check_or_404(uuid, "write")
     form = CheckForm()
     if request.method == "GET":
         form.fill_from(check)
@@ -96,17 +98,17 @@ def edit(uuid: str):
         db.session.commit()
         flash("Changes saved.", "info")
         return redirect(url_for("checks.detail", uuid=check.uuid))
-    return render_form(form, check)
+    return render_form(form, check.project, check)
 
 
-def form_fields(form: CheckForm, current: set[str] | None) -> dict:
+def form_fields(form: CheckForm, project: Project, current: set[str] | None) -> dict:
     """The form as `parse_fields` validates it for the API too; raises FieldError.
 
     `current` is the check's channel codes (None for a new check). The form's
     validators mirror the API's rules, so a FieldError here is a safety net.
     """
     data = form.api_fields()
-    spec = form.channels_spec([c.code for c in user_channels(current_user.id)], current)
+    spec = form.channels_spec([c.code for c in project_channels(project.id)], current)
     if spec is not None:
         data["channels"] = spec
     return parse_fields(data)
@@ -115,7 +117,8 @@ def form_fields(form: CheckForm, current: set[str] | None) -> dict:
 def save(check: Check, form: CheckForm) -> bool:
     """Apply the form to the check; False with the reason shown on the form."""
     try:
-        apply_fields(check, form_fields(form, {c.code for c in check.channels}), utcnow())
+        apply_fields(check, form_fields(form, check.project, {c.code for c in check.channels}),
+                     utcnow())
     except FieldError as e:
         form.form_errors.append(sentence(str(e)))
         return False
@@ -131,67 +134,70 @@ def status_context(check: Check) -> dict:
             "refresh": REFRESH_SECONDS, "log": event_page(check.id, page_number())}
 
 
-@bp.get("/<uuid>")
+@bp.get("/checks/<uuid>")
 @login_required
 def detail(uuid: str):
     """One check: its push URLs, snippets, schedule, alerts, chart and event log."""
-    check = own_check(uuid)
+    check = check_or_404(uuid)
+    targets = alert_targets(db.session.connection(), check.id, check.project_id)
     return render_template(
         "checks/detail.html", **status_context(check), confirm=confirmations(check),
-        alerts=alert_words(check, alert_targets(db.session.connection(), check.id, check.user_id)),
-        forms=push_forms(check.uuid, check.slug, current_user.ping_key),
+        alerts=alert_words(check, targets),
+        # The ping key is the project's secret: a viewer sees no slug URL.
+        forms=push_forms(check.uuid, check.slug,
+                         check.project.ping_key if can_write(g.role) else None),
         snippets=push_snippets(push_url(base_url(), check.uuid)),
         chart=value_chart(value_points(check.id)),
     )
 
 
-@bp.get("/<uuid>/live")
+@bp.get("/checks/<uuid>/live")
 @login_required
 def live(uuid: str):
     """The status card again, or 204 when nothing about the check changed."""
-    check = own_check(uuid)
+    check = check_or_404(uuid)
     if request.args.get("fp") == check_fingerprint(check.id, current_user.timezone, utcnow()):
         return no_change()
     body = render_template("checks/partials/_status_live.html", **status_context(check))
     return Response(body, headers={"Cache-Control": "no-store"})
 
 
-@bp.get("/<uuid>/events")
+@bp.get("/checks/<uuid>/events")
 @login_required
 def events(uuid: str):
     """A page of the event log (the Newer/Older links swap only the log)."""
-    check = own_check(uuid)
+    check = check_or_404(uuid)
     log = event_page(check.id, page_number())
     if htmx:
         return render_template("checks/partials/_events.html", check=check, log=log)
     return redirect(url_for("checks.detail", uuid=uuid, page=log.page, _anchor="events"))
 
 
-@bp.post("/<uuid>/pause")
+@bp.post("/checks/<uuid>/pause")
 @login_required
 def pause(uuid: str):
     """No alerts until the next ping (or a resume)."""
-    check = own_check(uuid)
+    check = check_or_404(uuid, "write")
     if check_actions.pause(check, actor=actor(), reason="paused from the dashboard"):
         flash("Paused: no alerts until the next ping.", "info")
     return redirect(url_for("checks.detail", uuid=uuid))
 
 
-@bp.post("/<uuid>/resume")
+@bp.post("/checks/<uuid>/resume")
 @login_required
 def resume(uuid: str):
     """Watch the check again; it waits for its next ping, as a new check does."""
-    check = own_check(uuid)
+    check = check_or_404(uuid, "write")
     if check_actions.resume(check, actor=actor(), reason="resumed from the dashboard"):
         flash("Resumed: waiting for the next ping.", "info")
     return redirect(url_for("checks.detail", uuid=uuid))
 
 
-@bp.post("/<uuid>/rotate")
+@bp.post("/checks/<uuid>/rotate")
 @login_required
 def rotate(uuid: str):
     """Replace the check's secret token; the old URLs answer 404 from now on."""
-    check = own_check(uuid)
+    check = check_or_404(uuid, "write")
     if not confirmed():
         return confirm_page(confirmations(check)["rotate"], url_for("checks.detail", uuid=uuid))
     check.rotate_token()
@@ -200,21 +206,21 @@ def rotate(uuid: str):
     return redirect(url_for("checks.detail", uuid=check.uuid))
 
 
-@bp.post("/<uuid>/delete")
+@bp.post("/checks/<uuid>/delete")
 @login_required
 def delete(uuid: str):
     """Delete the check with its pings and history."""
-    check = own_check(uuid)
+    check = check_or_404(uuid, "write")
     if not confirmed():
         return confirm_page(confirmations(check)["delete"], url_for("checks.detail", uuid=uuid))
     name = check.name or check.uuid
     db.session.delete(check)
     db.session.commit()
     flash(f"Check “{name}” deleted.", "info")
-    return redirect(url_for("dashboard.index"))
+    return redirect(url_for("dashboard.project", code=check.project.code))
 
 
-@bp.get("/cron-preview")
+@bp.get("/checks/cron-preview")
 @login_required
 def cron_preview():
     """The form's live explanation of a cron expression, with its next firing."""

@@ -1,17 +1,20 @@
-"""The home page: the checks list, its search box and its live refresh."""
+"""A project's checks list, its search box and its live refresh; and `/`,
+which opens the project the user was last in."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, session, url_for
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user, login_required
 
-from ...core.models import Check
+from ...core.models import Check, Project
+from ...core.projects import projects_of, role_in
 from ...core.times import utcnow
 from ...core.urls import push_url
 from ...db import db
 from ...web.extensions import htmx
+from ...web.loaders import project_or_404
 from ...web.urls import base_url
 from ..display.fingerprint import fingerprint
 from ..display.list_filter import SORTS, ListFilter, sort_checks
@@ -21,22 +24,25 @@ bp = Blueprint("dashboard", __name__)
 
 # How often the list asks whether anything changed, in seconds.
 REFRESH_SECONDS = 5
+# The session key of the project `/` opens.
+LAST_PROJECT = "project"
 
 
-def list_context() -> dict:
+def list_context(project: Project) -> dict:
     """Everything the list partial needs; the page, the search and the refresh share it."""
     now = utcnow()
     # The fingerprint is taken before the rows are read: a ping landing in
     # between then makes the page newer than its fingerprint (the next refresh
     # renders once more), never older (which would hide the ping until the next
     # change).
-    fp = fingerprint(current_user.id, current_user.timezone, now)
-    every = list(db.session.scalars(sa.select(Check).where(Check.user_id == current_user.id)))
+    fp = fingerprint(project.id, current_user.timezone, now)
+    every = list(db.session.scalars(sa.select(Check).where(Check.project_id == project.id)))
     known_tags = sorted({t for c in every for t in c.tag_list}, key=str.lower)
     flt = ListFilter.from_args(request.args, set(known_tags))
     statuses = {c.id: c.get_status(now) for c in every}
     base = base_url()
     return {
+        "project": project,
         "checks": sort_checks([c for c in every if flt.matches(c)], flt.sort, now),
         "statuses": statuses,
         "n_total": len(every),
@@ -53,12 +59,36 @@ def list_context() -> dict:
     }
 
 
+def last_project() -> Project | None:
+    """The project the user last opened, while they still belong to it; else their first."""
+    code = session.get(LAST_PROJECT)
+    if code:
+        project = db.session.scalar(sa.select(Project).where(Project.code == code))
+        if project is not None and role_in(current_user.id, project.id):
+            return project
+    mine = projects_of(current_user.id)
+    return mine[0][0] if mine else None
+
+
 @bp.get("/")
 @login_required
 def index():
-    """Every check of the user, the ones in trouble first, narrowed by the search box."""
-    ctx = list_context()
-    canonical = url_for("dashboard.index") + ctx["flt"].query_string()
+    """The project the user was last in (the projects page when they have none)."""
+    project = last_project()
+    if project is None:
+        return redirect(url_for("projects.index"))
+    # Old links (?tags=, ?q=) keep their search.
+    query = ("?" + request.query_string.decode()) if request.query_string else ""
+    return redirect(url_for("dashboard.project", code=project.code) + query)
+
+
+@bp.get("/projects/<code>/")
+@login_required
+def project(code: str):
+    """Every check of the project, the ones in trouble first, narrowed by the search box."""
+    ctx = list_context(project_or_404(code))
+    session[LAST_PROJECT] = code
+    canonical = url_for("dashboard.project", code=code) + ctx["flt"].query_string()
     if htmx and not htmx.boosted:
         # The search box or the sort control: the list alone, and the address
         # rewritten to the canonical ?tags=&q= form so it can be shared.
@@ -69,13 +99,14 @@ def index():
     return render_template("dashboard/index.html", **ctx)
 
 
-@bp.get("/checks/live")
+@bp.get("/projects/<code>/live")
 @login_required
-def live():
+def live(code: str):
     """The list again, or 204 when nothing it shows changed since the browser's copy."""
-    if request.args.get("fp") == fingerprint(current_user.id, current_user.timezone, utcnow()):
+    project = project_or_404(code)
+    if request.args.get("fp") == fingerprint(project.id, current_user.timezone, utcnow()):
         return no_change()
-    body = render_template("dashboard/partials/_live.html", **list_context())
+    body = render_template("dashboard/partials/_live.html", **list_context(project))
     return Response(body, headers={"Cache-Control": "no-store"})
 
 

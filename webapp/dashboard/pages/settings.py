@@ -1,30 +1,18 @@
-"""The user's settings: API keys, the ping key, password, login sessions and
-the timezone times are shown in."""
+"""The user's own settings: password, login sessions and the timezone times
+are shown in (a project's keys and members are in `projects`)."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ...core import logins
-from ...core.models import ApiKey, new_ping_key
-from ...core.urls import ping_url
 from ...db import db
-from ...web.extensions import htmx
-from ...web.urls import base_url
-from ..forms.account import ApiKeyForm, PasswordChangeForm, TimezoneForm
+from ..forms.account import PasswordChangeForm, TimezoneForm
 from .auth import current_token, log_out
 from .confirm import Confirm, confirm_page, confirmed
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
-
-ROTATE_PING_KEY = Confirm(
-    "Rotate the ping key?",
-    "Slug URLs with the current key (/ping/<ping-key>/<slug>) answer 404 from now on: "
-    "jobs that use them must be given the new key. URLs with a check's uuid keep working.",
-    "Rotate ping key")
-
 
 LOG_OUT_EVERYWHERE = Confirm(
     "Log out everywhere?",
@@ -33,28 +21,15 @@ LOG_OUT_EVERYWHERE = Confirm(
     "Log out everywhere")
 
 
-def user_keys() -> list[ApiKey]:
-    return list(db.session.scalars(
-        sa.select(ApiKey).where(ApiKey.user_id == current_user.id).order_by(ApiKey.id)))
-
-
-def render_settings(status: int = 200, *, key_form=None, password_form=None, tz_form=None,
-                    new_key: str | None = None):
-    """The whole page, or only the keys section when htmx asked for it."""
+def render_settings(status: int = 200, *, password_form=None, tz_form=None):
+    """The settings page."""
     ctx = {
-        "keys": user_keys(),
-        "key_form": key_form or ApiKeyForm(formdata=None),
         "password_form": password_form or PasswordChangeForm(formdata=None),
         "tz_form": tz_form or TimezoneForm(formdata=None, timezone=current_user.timezone),
-        "new_key": new_key,
-        "rotate_ping_key": ROTATE_PING_KEY,
-        "slug_url": ping_url(base_url(), f"{current_user.ping_key}/"),
         "sessions": logins.of_user(current_user.id),
         "this_session": lambda row: logins.is_token_of(row, current_token()),
         "log_out_everywhere": LOG_OUT_EVERYWHERE,
     }
-    if htmx and htmx.target == "api-keys":
-        return render_template("settings/partials/_keys.html", **ctx), status
     return render_template("settings/index.html", **ctx), status
 
 
@@ -63,45 +38,6 @@ def render_settings(status: int = 200, *, key_form=None, password_form=None, tz_
 def index():
     """The settings page."""
     return render_settings()
-
-
-@bp.post("/keys")
-@login_required
-def create_key():
-    """Make an API key; it is shown once, in this answer, and never stored."""
-    form = ApiKeyForm()
-    if not form.validate_on_submit():
-        return render_settings(400, key_form=form)
-    row, key = ApiKey.issue(current_user, form.label.data.strip())
-    db.session.add(row)
-    db.session.commit()
-    return render_settings(201, new_key=key)
-
-
-@bp.post("/keys/<int:key_id>/revoke")
-@login_required
-def revoke_key(key_id: int):
-    """Delete an API key: scripts using it get 401 from now on."""
-    key = db.first_or_404(sa.select(ApiKey).where(ApiKey.id == key_id,
-                                                  ApiKey.user_id == current_user.id))
-    db.session.delete(key)
-    db.session.commit()
-    if htmx:
-        return render_settings()
-    flash(f"API key {key.prefix}… revoked.", "info")
-    return redirect(url_for("settings.index"))
-
-
-@bp.post("/ping-key/rotate")
-@login_required
-def rotate_ping_key():
-    """A new ping key: slug URLs with the old one answer 404 from now on."""
-    if not confirmed():
-        return confirm_page(ROTATE_PING_KEY, url_for("settings.index", _anchor="ping-key"))
-    current_user.ping_key = new_ping_key()
-    db.session.commit()
-    flash("New ping key made: give your jobs' slug URLs the new key.", "info")
-    return redirect(url_for("settings.index", _anchor="ping-key"))
 
 
 @bp.post("/password")
