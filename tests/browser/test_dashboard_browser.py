@@ -187,7 +187,7 @@ def test_rotate_the_token_after_confirming(logged_in_page, api, live_server, new
 
 def test_settings_make_an_api_key_that_works(logged_in_page, live_server):
     page = logged_in_page
-    page.get_by_role("link", name="Settings", exact=True).click()
+    page.get_by_role("link", name="Project", exact=True).click()
     page.get_by_label("Label").fill("ci runner")
     page.get_by_role("button", name="Create key").click()
     key = page.locator("#new-api-key").inner_text()
@@ -224,9 +224,8 @@ def test_add_a_webhook_channel_and_send_it_a_test_notification(logged_in_page, r
                                                                new_check):
     page = logged_in_page
     uuid = new_check(name="nightly-backup")
-    page.get_by_role("link", name="Settings", exact=True).click()
-    page.get_by_role("navigation", name="Settings pages").get_by_role(
-        "link", name="Channels").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Channels", exact=True).click()
     expect(page.get_by_text("No channels yet.")).to_be_visible()
 
     headers = page.get_by_label("Custom headers")
@@ -292,3 +291,36 @@ def test_a_banner_says_when_the_worker_stops_and_goes_when_it_is_back(logged_in_
     finally:
         worker.start()
     expect(banner).to_have_count(0, timeout=15_000)
+
+
+def test_switch_to_a_project_one_only_views(app, logged_in_page, live_server):
+    """The header's switcher lists alice's projects; in one she views, the list
+    shows its checks with no control that changes anything."""
+    import sqlalchemy as sa
+
+    from support import make_user, own_project
+    from webapp.core.models import Project, User
+    from webapp.core.projects import add_member
+    from webapp.db import db
+
+    _, bobs_key = make_user(app, "bob@example.com")
+    requests.post(f"{live_server}/api/v3/checks/", headers={"X-Api-Key": bobs_key},
+                  json={"name": "bobs-backup"}, timeout=10)
+    with app.app_context():
+        bob = db.session.scalar(sa.select(User.id).where(User.email == "bob@example.com"))
+        project = db.session.get(Project, own_project(bob).id)
+        project.name = "Ops"
+        alice = db.session.scalar(sa.select(User).where(User.email == EMAIL))
+        add_member(project, alice, "viewer")
+        db.session.commit()
+    page = logged_in_page
+    page.reload()
+    page.get_by_label("Switch project").click()
+    page.get_by_role("link", name="Ops", exact=True).click()
+    expect(page.locator("a.check-name")).to_have_text(["bobs-backup"])
+    expect(page.get_by_role("link", name="New check")).to_have_count(0)
+    page.get_by_role("link", name="bobs-backup").click()
+    expect(page.get_by_role("heading", name="bobs-backup")).to_be_visible()
+    for control in ("Edit", "Pause", "Rotate token", "Delete"):
+        expect(page.get_by_role("button", name=control, exact=True)).to_have_count(0)
+        expect(page.get_by_role("link", name=control, exact=True)).to_have_count(0)
