@@ -224,7 +224,7 @@ def test_a_downgrade_gives_everything_back_to_the_users(old_app):
 def test_a_downgrade_copes_with_projects_made_after_the_upgrade(old_app):
     """Several owned projects, one without an owner, members and invitations,
     a read-only key: what 0007 cannot hold is dropped, never made writable."""
-    upgrade()
+    upgrade(revision="0008")  # the schema these rows are written in
     with db.engine.begin() as conn:
         def project(project_id, key, created):
             conn.execute(sa.text(
@@ -301,3 +301,20 @@ def test_the_migration_refuses_to_rebuild_sqlite_tables_with_foreign_keys_on(old
             migration.upgrade()
     assert counts() == before
     assert "projects" not in sa.inspect(db.engine).get_table_names()
+
+
+def test_0009_gives_every_check_its_own_badge_key_and_empty_peer_fields(old_app):
+    upgrade(revision="0008")
+    before = counts()
+    upgrade(revision="0009")
+    assert counts() == before
+    no_dangling_references()
+    found = rows("SELECT badge_key, push_token, start_kw, success_kw, failure_kw, "
+                 "filter_subject, filter_body, filter_default_fail FROM checks")
+    keys = [r.badge_key for r in found]
+    assert len(keys) == before["checks"] and len(set(keys)) == len(keys)
+    assert all(len(k) == 36 for k in keys)
+    assert {tuple(r[1:]) for r in found} == {(None, "", "", "", False, False, False)}
+    downgrade(revision="0008")
+    assert counts() == before
+    upgrade()

@@ -60,6 +60,14 @@ class Check(Model):
     project_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )
+    # An imported Uptime Kuma or Tianji monitor's own push token, so that its
+    # old /api/push/<token> URL keeps working; None for a check made here.
+    push_token: so.Mapped[str | None] = so.mapped_column(sa.String(128), unique=True)
+    # Names the check in its public badge URLs, as Healthchecks' badge_key
+    # does: never the uuid, which would let anyone who sees a badge ping it.
+    badge_key: so.Mapped[str] = so.mapped_column(
+        sa.String(36), unique=True, default=lambda: str(uuidlib.uuid4())
+    )
     name: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
     slug: so.Mapped[str] = so.mapped_column(sa.String(100), default="", index=True)
     tags: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
@@ -84,6 +92,14 @@ class Check(Model):
     # A ping whose value falls outside these bounds counts as a failure.
     value_min: so.Mapped[float | None]
     value_max: so.Mapped[float | None]
+    # Healthchecks' keyword filters: words in a ping that make it a start, a
+    # success or a failure, and what they are looked for in.
+    start_kw: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    success_kw: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    failure_kw: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    filter_subject: so.Mapped[bool] = so.mapped_column(default=False)
+    filter_body: so.Mapped[bool] = so.mapped_column(default=False)
+    filter_default_fail: so.Mapped[bool] = so.mapped_column(default=False)
 
     status: so.Mapped[str] = so.mapped_column(sa.String(10), default="new")
     n_pings: so.Mapped[int] = so.mapped_column(default=0)
