@@ -18,6 +18,9 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[test]'
+	# A published Healthchecks client the compatibility tests drive; without its
+	# dependencies, as it pins requests==2.20.1, which would replace ours.
+	$(PY) -m pip install -q --no-deps healthchecks-manager==0.1.4
 	touch $@
 
 $(VENV)/.installed-lint: $(VENV)/.installed

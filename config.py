@@ -136,6 +136,9 @@ class Config:
     # How long the link in an invitation email works. Invitations reach anyone
     # with the link (it is all the proof of the address there is), so they expire.
     INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+    # The label of a project's badge for all its checks (tag "*"), as
+    # Healthchecks' MASTER_BADGE_LABEL; a tag's badge is labelled with the tag.
+    MASTER_BADGE_LABEL = os.environ.get("MASTER_BADGE_LABEL") or "Heartbeats"
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False

@@ -20,10 +20,10 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from receivers import Mailbox, Receiver, SmtpServer
-from support import WorkerProcess, free_port, make_user, overrides_from, wait_until
+from support import WorkerProcess, free_port, make_user, overrides_from, own_project, wait_until
 from webapp import create_app
 from webapp.alerts.queue import LOCAL_REDIS, start_embedded
-from webapp.core.models import Heartbeat
+from webapp.core.models import ApiKey, Heartbeat
 from webapp.db import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -207,6 +207,16 @@ def api(client, user):
         return getattr(client, method)(f"/api/v3{path}", headers=headers, **kwargs)
 
     return call
+
+
+@pytest.fixture
+def read_only_key(app, user):
+    """A read-only API key of `user`'s own project."""
+    with app.app_context():
+        row, key = ApiKey.issue(own_project(user[0]), "read-only", read_only=True)
+        db.session.add(row)
+        db.session.commit()
+    return key
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from webapp.alerts.delivery import deliver
 from webapp.core.heartbeats import beat
-from webapp.core.models import ApiKey, Check, Membership, Notification, Ping, Project, User
+from webapp.core.models import ApiKey, Check, Flip, Membership, Notification, Ping, Project, User
 from webapp.core.times import utcnow
 from webapp.core.users import create_user
 from webapp.db import db
@@ -129,6 +129,19 @@ def pings_of(app, uuid: str) -> list[Ping]:
         return rows
 
 
+def backdate(app, uuid: str, seconds: float) -> None:
+    """Move the check's times `seconds` into the past, as if its pings had come
+    that much earlier: it is then late or due as that much time would make it."""
+    shift = timedelta(seconds=seconds)
+    with app.app_context():
+        check = db.session.scalar(sa.select(Check).where(Check.uuid == uuid))
+        for name in ("last_ping", "last_start", "next_ping", "alert_after"):
+            if getattr(check, name) is not None:
+                setattr(check, name, getattr(check, name) - shift)
+        db.session.commit()
+        db.session.remove()
+
+
 def record_beats(app, **seconds_ago) -> None:
     """Heartbeats as a worker would write them, that many seconds ago:
     record_beats(app, sweep=1, jobs=2)."""
@@ -204,3 +217,10 @@ class WorkerProcess:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def flips(app) -> list[tuple[str, str, str]]:
+    """Every flip stored, oldest first: (old status, new status, reason)."""
+    with app.app_context():
+        rows = db.session.scalars(sa.select(Flip).order_by(Flip.id)).all()
+        return [(f.old_status, f.new_status, f.reason) for f in rows]

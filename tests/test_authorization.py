@@ -32,7 +32,7 @@ stranger's key is allowed to see never names P's project, check or channel.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
@@ -42,6 +42,7 @@ from werkzeug.security import generate_password_hash
 
 from support import NAME_ONLY, own_project, record_beats
 from webapp.core import invitations
+from webapp.core.badges import ALL, signature
 from webapp.core.channels import add_channel, parse_channel
 from webapp.core.check_actions import create_check, pause
 from webapp.core.check_fields import parse_fields
@@ -102,6 +103,10 @@ EXPECTED: dict[str, dict[str, object]] = {
     # may be shown P: it is how one joins.
     "invited": dict.fromkeys(PRINCIPALS, "ok"),
     "invited-login": {**dict.fromkeys(USERS, "ok"), **DASHBOARD_GUESTS},
+    # The metrics with the key in `Authorization: Bearer`: no caller here sends
+    # one (an X-Api-Key is not it), so all are refused alike; the token itself
+    # is tested in tests/public/test_metrics.py.
+    "bearer": dict.fromkeys(PRINCIPALS, 401),
 }
 # The kinds whose callers may be shown P's project, check or channel codes.
 SHOWS_P = {"invited", "invited-login"}
@@ -113,6 +118,7 @@ PING = "ping"
 
 # Every (endpoint, method) of the URL map, but static files.
 RULES: dict[str, dict[str, str]] = {
+    "api.badges.list_badges": {"GET": "api-read-any"},
     "api.channels.create_channel": {"POST": "api-rw-any"},
     "api.channels.delete_channel": {"DELETE": "api-rw"},
     "api.channels.list_channels": {"GET": "api-rw-any"},
@@ -128,6 +134,13 @@ RULES: dict[str, dict[str, str]] = {
     "api.history.list_pings": {"GET": "api-rw"},
     "api.history.ping_body": {"GET": "api-rw"},
     "auth.login": {"GET": "public", "POST": "public"},
+    # Badges and metrics need no login: the badge key and signature, or the
+    # read-only key, in the URL are the credential (public_values below).
+    "badges.check_badge": {"GET": "public"},
+    "badges.project_all": {"GET": "public"},
+    "badges.project_tag": {"GET": "public"},
+    "metrics.scrape": {"GET": "public"},
+    "metrics.scrape_with_token": {"GET": "bearer"},
     "auth.logout": {"POST": "self"},
     "auth.signup": {"GET": "public", "POST": "public"},
     "channels.create": {"POST": "write"},
@@ -156,6 +169,8 @@ RULES: dict[str, dict[str, str]] = {
     "dashboard.live": {"GET": "read"},
     "dashboard.project": {"GET": "read"},
     "dashboard.worker_status": {"GET": "self"},
+    # Importing makes and changes checks, as owners and members may.
+    "imports.healthchecks_import": {"GET": "write", "POST": "write"},
     # A member's own place in P: viewers may leave, and choose their alerts.
     "members.leave": {"POST": "read"},
     "members.my_alerts": {"POST": "read"},
@@ -167,8 +182,7 @@ RULES: dict[str, dict[str, str]] = {
     "projects.index": {"GET": "self"},
     "projects.rename": {"POST": "own"},
     "projects.revoke_key": {"POST": "write"},
-    "projects.rotate_badge_key": {"POST": "write"},
-    "projects.rotate_ping_key": {"POST": "write"},
+    "projects.rotate_key": {"POST": "write"},
     "projects.settings": {"GET": "read"},
     "projects.transfer": {"POST": "own"},
     "public.health": {"GET": "public"},
@@ -236,6 +250,8 @@ class World:
     keys: dict[str, str]
     # Things of dave's project, for URLs of P that name them.
     elsewhere: dict[tuple[str | None, str], int]
+    # URL values of the pages without login: badge keys, signatures, the read-only key.
+    public_values: dict[tuple[str | None, str], object] = field(default_factory=dict)
 
     def secrets(self) -> tuple[str, ...]:
         """What names P's things: nobody outside P may be shown any of it."""
@@ -283,10 +299,26 @@ def build_world(app) -> World:
             keys={"rw": rw_key, "ro": ro_key, "other": other_key},
             elsewhere={("members", "member_id"): daves_membership.id,
                        ("keys", "key_id"): other.id,
-                       (None, "invitation_id"): daves_invitation.id})
+                       (None, "invitation_id"): daves_invitation.id},
+            public_values=public_values(app, project, check, ro_key))
         db.session.remove()
     record_beats(app, sweep=0, jobs=0)  # /health answers 200 while the worker beats
     return world
+
+
+def public_values(app, project, check, ro_key: str) -> dict[tuple[str | None, str], object]:
+    """Working URLs of P's badges (two states) and metrics."""
+    secret = app.config["SECRET_KEY"]
+    return {
+        ("badge", "badge_key"): project.badge_key,
+        (None, "all_file"): f"{signature(project.badge_key, ALL, secret)}-2.svg",
+        (None, "signature"): f"{signature(project.badge_key, 'nightly', secret)}-2",
+        (None, "tag_file"): "nightly.svg",
+        ("b", "states"): 2,
+        (None, "check_key"): check.badge_key,
+        (None, "fmt"): "svg",
+        ("metrics", "key"): ro_key,
+    }
 
 
 def url_values(world: World) -> dict[tuple[str | None, str], object]:
@@ -301,8 +333,10 @@ def url_values(world: World) -> dict[tuple[str | None, str], object]:
         ("sessions", "session_id"): world.alice_other_session_id,
         ("pings", "n"): 1,
         (None, "version"): 3,
+        (None, "which"): "ping",  # the ping or badge key: one route, one rule
         (None, "invitation_id"): world.invitation_id,
         (None, "token"): world.invitation_token,
+        **world.public_values,
     }
 
 

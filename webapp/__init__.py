@@ -4,6 +4,7 @@ The package is grouped by area, and imports run downward:
 
     ping, api, dashboard,       the doors: pings, the JSON API, the pages, pages
     public, cli                 without login (/health), `flask user`
+    imports                     checks from Healthchecks, Uptime Kuma, our own JSON
     alerts, web                 from a flip to a message; what every HTTP door shares
     core                        the rules: models, schedules, transitions, pings, flips
     db                          database plumbing

@@ -10,6 +10,7 @@ from .core import projects, users
 from .core.models import ApiKey, Project, User
 from .core.users import MIN_PASSWORD
 from .db import db
+from .imports import commands
 
 user_cli = AppGroup("user", help="Manage users and their API keys.")
 project_cli = AppGroup("project", help="Manage projects and their members.")
@@ -42,17 +43,10 @@ def create_user(email: str, password: str) -> None:
 
 def existing_project(name_or_code: str) -> Project:
     """The project with this code, else the one project with this name."""
-    found = projects.find_project(name_or_code)
-    if found is not None:
-        return found
-    named = list(db.session.scalars(sa.select(Project).where(Project.name == name_or_code)
-                                    .limit(2)))
-    if len(named) > 1:
-        raise click.ClickException(f"more than one project is named {name_or_code!r}: "
-                                   "give its code (in its dashboard URL) instead")
-    if not named:
-        raise click.ClickException(f"no project with the code or name {name_or_code!r}")
-    return named[0]
+    try:
+        return projects.project_named(name_or_code)
+    except LookupError as e:
+        raise click.ClickException(str(e)) from None
 
 
 @user_cli.command("api-key")
@@ -123,4 +117,6 @@ def welcome() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(project_cli)
+    app.cli.add_command(commands.import_cli)
+    app.cli.add_command(commands.export)
     app.cli.add_command(welcome)

@@ -80,7 +80,7 @@ def create_tables():
     sa.Column('code', sa.String(length=36), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('ping_key', sa.String(length=32), nullable=False),
-    sa.Column('badge_key', sa.String(length=32), nullable=False),
+    sa.Column('badge_key', sa.String(length=36), nullable=False),
     sa.Column('created', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_projects')),
     sa.UniqueConstraint('badge_key', name=op.f('uq_projects_badge_key')),

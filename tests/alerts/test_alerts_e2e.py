@@ -38,7 +38,7 @@ def test_it_mails_when_a_job_stops_reporting_and_when_it_comes_back(
     uuid = create_check(live_server, user[1], timeout=2, grace=1, tags="prod db")
     r = requests.post(f"{live_server}/api/push/{uuid}?msg=backup-completed&value=42", timeout=10)
     pinged = time.time()
-    assert r.json() == {"ok": True}
+    assert r.json() == {"ok": True, "message": "Push received successfully"}
 
     [down] = mailbox.wait_for(1, timeout=10)
     late_by = down.received_at - (pinged + 3)

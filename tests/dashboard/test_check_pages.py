@@ -172,7 +172,7 @@ def test_another_users_check_is_a_404_everywhere(app, logged_in, api):
 
 
 def test_the_details_page_shows_push_urls_and_snippets(logged_in, api, new_check):
-    uuid = new_check(name="backup")
+    uuid = new_check(name="backup", slug="backup")  # v3 makes no slug from the name
     html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
     url = f"http://hb.test/api/push/{uuid}"
     assert f'<code id="url-push" class="copy-text">{url}</code>' in html
@@ -195,7 +195,7 @@ def test_the_details_page_shows_push_urls_and_snippets(logged_in, api, new_check
 def test_every_push_url_shown_answers(logged_in, api, user, new_check):
     import base64
 
-    uuid = new_check(name="backup")
+    uuid = new_check(name="backup", slug="backup")  # v3 makes no slug from the name
     html = logged_in.get(f"/checks/{uuid}").get_data(as_text=True)
     urls = dict(re.findall(r'<code id="url-([\w-]+)" class="copy-text">'
                            r'http://hb\.test([^<]+)</code>', html))

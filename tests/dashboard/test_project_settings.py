@@ -69,7 +69,7 @@ def test_the_ping_key_is_shown_with_a_copy_button(logged_in, app):
 
 
 def test_rotating_the_ping_key_asks_first_then_retires_the_old_slug_urls(logged_in, api, app):
-    api("post", "/checks/", json={"name": "db-backup"})
+    api("post", "/checks/", json={"name": "db-backup", "slug": "db-backup"})
     old = ping_key_of(app)
     assert logged_in.get(f"/ping/{old}/db-backup").status_code == 200
     r = logged_in.post(logged_in.at("ping-key/rotate"))

@@ -19,6 +19,13 @@ def ping_key(app, user):
         return own_project(user[0]).ping_key
 
 
+@pytest.fixture
+def slugged(api, check):
+    """`check` with the slug nightly-backup (v3 makes none from the name)."""
+    assert api("post", f"/checks/{check}", json={"slug": "nightly-backup"}).status_code == 200
+    return check
+
+
 @pytest.mark.parametrize("method", ["get", "post", "head"])
 def test_it_answers_ok_in_plain_text_with_cors_and_the_body_limit(client, check, method):
     r = getattr(client, method)(f"/ping/{check}")
@@ -84,7 +91,8 @@ def test_log_is_recorded_without_changing_state(app, client, check):
 
 def test_start_shows_started_and_the_success_records_the_duration(app, client, api, check):
     client.get(f"/ping/{check}/start")
-    assert api("get", f"/checks/{check}").get_json()["status"] == "started"
+    # v3 says `started` apart from the status, as Healthchecks' v2 and v3 do.
+    assert api("get", f"/checks/{check}").get_json()["status"] == "new"
     assert api("get", f"/checks/{check}").get_json()["started"] is True
     with app.app_context():
         # Pretend the run began 42 seconds ago.
@@ -198,30 +206,32 @@ def test_manual_resume_logs_pings_to_a_paused_check_as_ignored(app, client, api,
 
 # --- the slug form -------------------------------------------------------------------
 
-def test_it_pings_by_ping_key_and_slug(app, client, check, ping_key):
+def test_it_pings_by_ping_key_and_slug(app, client, slugged, ping_key):
+    check = slugged
     assert client.get(f"/ping/{ping_key}/nightly-backup").get_data(as_text=True) == "OK"
     assert client.get(f"/ping/{ping_key}/nightly-backup/fail").status_code == 200
     assert client.get(f"/ping/{ping_key}/nightly-backup/2").status_code == 200
     assert [p.kind for p in pings_of(app, check)] == ["success", "fail", "fail"]
 
 
-def test_an_unknown_slug_or_key_is_a_404(client, check, ping_key):
+def test_an_unknown_slug_or_key_is_a_404(client, slugged, ping_key):
     assert client.get(f"/ping/{ping_key}/nope").status_code == 404
     assert client.get("/ping/not-a-real-key/nightly-backup").status_code == 404
     assert client.get(f"/ping/{ping_key}").status_code == 404
 
 
-def test_an_ambiguous_slug_is_a_409(api, client, check, ping_key):
-    api("post", "/checks/", json={"name": "nightly backup"})  # slugifies to nightly-backup too
+def test_an_ambiguous_slug_is_a_409(api, client, slugged, ping_key):
+    api("post", "/checks/", json={"name": "nightly backup", "slug": "nightly-backup"})
     r = client.get(f"/ping/{ping_key}/nightly-backup")
     assert r.status_code == 409 and "ambiguous" in r.get_data(as_text=True)
 
 
 def test_create_1_makes_the_check_on_first_use(app, api, client, ping_key):
     r = client.get(f"/ping/{ping_key}/new-job/start?create=1")
-    assert r.status_code == 200
+    assert (r.status_code, r.get_data(as_text=True)) == (201, "Created")
     [made] = api("get", "/checks/").get_json()["checks"]
-    assert (made["name"], made["slug"], made["status"]) == ("new-job", "new-job", "started")
+    assert (made["name"], made["slug"], made["status"]) == ("new-job", "new-job", "new")
+    assert made["started"] is True
     client.get(f"/ping/{ping_key}/new-job?create=1")  # no second check
     assert len(api("get", "/checks/").get_json()["checks"]) == 1
 
@@ -235,7 +245,7 @@ def test_create_1_stops_at_the_per_user_limit(app, client, check, ping_key):
     assert r.status_code == 403 and "limit" in r.get_data(as_text=True)
 
 
-def test_slug_pings_only_reach_the_key_owners_checks(app, client, check):
+def test_slug_pings_only_reach_the_key_owners_checks(app, client, slugged):
     make_user(app, "mallory@example.com")
     other_key = ping_key_of(app, "mallory@example.com")
     assert client.get(f"/ping/{other_key}/nightly-backup").status_code == 404

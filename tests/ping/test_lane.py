@@ -43,7 +43,8 @@ def test_every_push_url_answers_in_the_push_format(client, path):
 def test_head_answers_without_a_body_but_with_its_length(client, check):
     r = client.head(f"/api/push/{check}")
     assert r.status_code == 200 and r.get_data() == b""
-    assert r.headers["Content-Length"] == str(len(b'{"ok":true}\n'))
+    assert r.headers["Content-Length"] == str(len(
+        b'{"ok":true,"message":"Push received successfully"}\n'))
 
 
 @pytest.mark.parametrize("url", LANE_URLS)

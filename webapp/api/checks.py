@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, request
 
 from ..core import check_actions
+from ..core.badges import check_badge_url
 from ..core.check_fields import apply_fields, parse_fields
-from ..core.errors import CheckLimitReached, FieldError
+from ..core.errors import CheckLimitReached
+from ..core.keyword_fields import keyword_json
 from ..core.models import Check
+from ..core.push_tokens import push_token_of
 from ..core.times import utc_iso, utcnow
+from ..core.transitions import shown_status
 from ..core.urls import ping_url, push_url
 from ..db import db
 from ..web.urls import base_url
@@ -32,6 +36,18 @@ def channels_text(check: Check) -> str:
     return ",".join(c.code for c in check.channels)
 
 
+def api_status(check: Check) -> str:
+    """The status as Healthchecks' API names it, by version (its Check.to_dict):
+    v1 reports an open run as "started"; v2 and v3 give the state beneath it
+    and say `started` apart (hc/api/tests/test_get_check.py
+    test_v1_reports_status_started, test_v2_reports_started_separately). Our
+    "late" is Healthchecks' "grace"."""
+    status = check.get_status()
+    if status == "started" and g.api_version >= 2:
+        status = shown_status(check.status, check.schedule_spec, None, check.next_ping, utcnow())
+    return "grace" if status == "late" else status
+
+
 def check_json(check: Check) -> dict:
     base = base_url()
     out: dict = {
@@ -41,7 +57,7 @@ def check_json(check: Check) -> dict:
         "desc": check.desc,
         "grace": check.grace,
         "n_pings": check.n_pings,
-        "status": check.get_status(),
+        "status": api_status(check),
         "started": check.last_start is not None,
         "last_ping": utc_iso(check.last_ping),
         "next_ping": utc_iso(check.next_ping),
@@ -54,6 +70,9 @@ def check_json(check: Check) -> dict:
         "value_min": check.value_min,
         "value_max": check.value_max,
         "grace_to_end_of_day": check.grace_to_end_of_day,
+        # Named by the check's badge_key, never its uuid: shown to read-only
+        # keys too, as the badges a read-only key lists (/api/v3/badges/) are.
+        "badge_url": check_badge_url(base, check.badge_key),
     }
     if read_only():
         # As Healthchecks' Check.to_dict(readonly=True): a unique_key instead
@@ -65,12 +84,16 @@ def check_json(check: Check) -> dict:
             "uuid": check.uuid,
             "channels": channels_text(check),
             "ping_url": ping_url(base, check.uuid),
-            "push_url": push_url(base, check.uuid),
+            # A token kept from an imported Kuma or Tianji monitor is a secret
+            # as the uuid is: shown beside it, and in the push URL it makes.
+            "push_token": check.push_token,
+            "push_url": push_url(base, push_token_of(check)),
             "update_url": update_url,
             "pause_url": f"{update_url}/pause",
             "resume_url": f"{update_url}/resume",
         })
-    if check.kind == "cron":
+    out.update(keyword_json(check))
+    if check.kind in ("cron", "oncalendar"):
         out["schedule"], out["tz"] = check.schedule, check.tz
     else:
         out["timeout"] = check.timeout
@@ -79,10 +102,14 @@ def check_json(check: Check) -> dict:
 
 @bp.get("/checks/")
 def list_checks():
-    """The project's checks, narrowed by every ?tag= given."""
+    """The project's checks, narrowed by every ?tag= given and by ?slug=."""
     wanted = set(request.args.getlist("tag"))
-    rows = db.session.scalars(sa.select(Check).where(Check.project_id == api_project().id)
-                              .order_by(Check.created, Check.id))
+    query = sa.select(Check).where(Check.project_id == api_project().id)
+    if slug := request.args.get("slug"):
+        # As Healthchecks: an empty ?slug= filters nothing
+        # (hc/api/tests/test_list_checks.py test_it_works_with_slug_param).
+        query = query.where(Check.slug == slug)
+    rows = db.session.scalars(query.order_by(Check.created, Check.id))
     return jsonify(checks=[check_json(c) for c in rows if wanted <= set(c.tag_list)])
 
 
@@ -93,25 +120,37 @@ def create_check():
     now = utcnow()
     existing = find_unique(fields)
     if existing is not None:
-        apply_fields(existing, fields, now)
+        apply_fields(existing, keep_slug(fields, existing.slug), now)
         db.session.commit()
         return jsonify(check_json(existing)), 200
     try:
-        check = check_actions.create_check(api_project().id, fields, now)
+        check = check_actions.create_check(api_project().id, keep_slug(fields, ""), now)
     except CheckLimitReached as e:
         return error(str(e), 403)
     db.session.commit()
     return jsonify(check_json(check)), 201
 
 
+def keep_slug(fields: dict, slug: str) -> dict:
+    """In v3 a name never makes the slug: a new check named alone has none, and
+    a rename keeps the slug (hc/api/tests/test_create_check.py and
+    test_update_check.py, test_v3_does_not_autogenerate_slug). v1 and v2 derive
+    it from the name, as Healthchecks' do (see check_fields.apply_fields)."""
+    if g.api_version >= 3 and "slug" not in fields:
+        return {**fields, "slug": slug}
+    return fields
+
+
 def find_unique(fields: dict) -> Check | None:
+    """The first check matching every field `unique` names; None when one of
+    them is absent from the request, which then creates a check, as in
+    Healthchecks (hc/api/tests/test_create_check.py
+    test_it_creates_new_check_if_unique_references_absent_field)."""
     unique = fields.get("unique") or []
-    if not unique:
+    if not unique or any(name not in fields for name in unique):
         return None
     query = sa.select(Check).where(Check.project_id == api_project().id)
     for name in unique:
-        if name not in fields:
-            raise FieldError(f"unique names {name!r}, which the request does not set")
         query = query.where(getattr(Check, name) == fields[name])
     return db.session.scalars(query.order_by(Check.id)).first()
 
@@ -128,7 +167,7 @@ def update_check(uuid: str):
     check = api_check(uuid)
     fields = parse_fields(json_body())
     fields.pop("unique", None)
-    apply_fields(check, fields, utcnow())
+    apply_fields(check, keep_slug(fields, check.slug), utcnow())
     db.session.commit()
     return jsonify(check_json(check))
 

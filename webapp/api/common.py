@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Response, abort, g, jsonify, request
+from werkzeug.exceptions import MethodNotAllowed
 
+from ..core import check_ids
 from ..core.errors import FieldError
 from ..core.models import ApiKey, Check, Project
 from ..db import db
@@ -51,15 +52,15 @@ def presented_key() -> object:
     try:
         body = json_document()
     except FieldError:
-        return None  # a body that is not JSON holds no key: the 401 says where it goes
+        return None  # no key in a body that is not JSON (authenticate answers it 400)
     return body.get("api_key") if isinstance(body, dict) else None
 
 
 # What a read-only key may call, as in Healthchecks (hc/api/views.py, the views
-# under @authorize_read): list and get checks, and their flips. Pings (which
-# hold bodies) and channels need a read-write key.
+# under @authorize_read): list and get checks, their flips, and the project's
+# badges. Pings (which hold bodies) and channels need a read-write key.
 READ_ONLY_ENDPOINTS = frozenset({"api.checks.list_checks", "api.checks.get_check",
-                                 "api.history.list_flips"})
+                                 "api.history.list_flips", "api.badges.list_badges"})
 
 
 def authenticate() -> tuple[Response, int] | None:
@@ -68,7 +69,16 @@ def authenticate() -> tuple[Response, int] | None:
     and when a read-only key asks for more than reading (Healthchecks' answer,
     hc/api/tests/test_create_check.py test_it_rejects_read_only_key)."""
     if request.method == "OPTIONS":
-        return None  # Flask's own answer to OPTIONS says which methods a URL takes
+        return None  # a CORS preflight carries no key: api.cors answers it
+    if request.method == "POST":
+        # The body first, as Healthchecks' authorize reads it: one that is not
+        # a JSON object is a 400 saying so, key or no key, rather than a 401
+        # that would send the caller looking for a key problem
+        # (hc/api/tests/test_create_check.py test_it_handles_invalid_json).
+        try:
+            json_body()
+        except FieldError as e:
+            return error(str(e), 400)
     key = presented_key()
     if key is not None and not isinstance(key, str):
         return error("api_key must be a string: the API key", 401)
@@ -78,8 +88,8 @@ def authenticate() -> tuple[Response, int] | None:
     if api_key is None:
         return error("wrong API key", 401)
     if api_key.read_only and request.endpoint not in READ_ONLY_ENDPOINTS:
-        return error("this API key is read-only: it may list and read checks and their "
-                     "flips, nothing more; use a read-write key", 401)
+        return error("this API key is read-only: it may list and read checks, their "
+                     "flips and the badges, nothing more; use a read-write key", 401)
     g.api_key = api_key
     return None
 
@@ -103,13 +113,19 @@ def api_actor() -> str:
 def unique_key(check: Check) -> str:
     """The check's id for read-only keys, as Healthchecks' `unique_key`: a
     SHA-1 of the uuid, which names the check but cannot ping it."""
-    return hashlib.sha1(check.uuid.encode()).hexdigest()
+    return check_ids.unique_key(check.uuid)
 
 
 def api_check(code: str) -> Check:
     """The key's project's check named by uuid, or by unique_key (what a
-    read-only key is shown); 404 for any other."""
+    read-only key is shown); 404 for any other.
+
+    A unique_key names a check for reading only: a call that would change it
+    is a 405, as Healthchecks serves only GET there
+    (hc/api/tests/test_get_check.py test_it_rejects_post_unique_key)."""
     if SHA1.fullmatch(code):
+        if request.method not in ("GET", "HEAD"):
+            raise MethodNotAllowed(valid_methods=["GET", "HEAD", "OPTIONS"])
         for check in db.session.scalars(
                 sa.select(Check).where(Check.project_id == api_project().id)):
             if unique_key(check) == code:

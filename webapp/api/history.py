@@ -82,7 +82,9 @@ def list_flips(uuid: str):
     if (end := timestamp_arg("end")) is not None:
         query = query.where(Flip.created < end)
     flips = db.session.scalars(query.order_by(Flip.id.desc()))
-    return jsonify([
+    # An object holding the list, as Healthchecks answers
+    # (hc/api/tests/test_get_flips.py test_it_works: doc["flips"]).
+    return jsonify(flips=[
         {"timestamp": utc_iso(f.created), "up": 1 if f.new_status == "up" else 0,
          "old_status": f.old_status, "new_status": f.new_status, "reason": f.reason}
         for f in flips

@@ -63,9 +63,10 @@ class Project(Model):
     ping_key: so.Mapped[str] = so.mapped_column(
         sa.String(32), unique=True, default=lambda: new_ping_key()
     )
-    # Signs the project's public badge URLs: rotating it breaks every old badge link.
+    # Signs the project's public badge URLs: rotating it breaks every old badge
+    # link. Room for 36 characters: an imported Healthchecks project's is a uuid.
     badge_key: so.Mapped[str] = so.mapped_column(
-        sa.String(32), unique=True, default=lambda: new_ping_key()
+        sa.String(36), unique=True, default=lambda: new_ping_key()
     )
     created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 

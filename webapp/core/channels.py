@@ -119,15 +119,18 @@ def default_name(kind: str, value: str) -> str:
     return (value if kind == "email" else f"{kind}: {urlsplit(value).hostname or value}")[:100]
 
 
-def add_channel(project_id: int, fields: dict) -> Channel:
+def add_channel(project_id: int, fields: dict, *, join_checks: bool = True) -> Channel:
     """Save a channel (`parse_channel`'s fields) that every existing check alerts too; commits.
 
     New checks alert all channels, so a new channel joining the old checks
     keeps "every check alerts every channel" true until someone narrows it.
+    `join_checks=False` leaves the old checks as they are: an import, which
+    then says itself which checks alert the channel.
     """
     channel = Channel(project_id=project_id, **fields)
-    channel.checks = list(db.session.scalars(
-        sa.select(Check).where(Check.project_id == project_id)))
+    if join_checks:
+        channel.checks = list(db.session.scalars(
+            sa.select(Check).where(Check.project_id == project_id)))
     db.session.add(channel)
     db.session.commit()
     return channel

@@ -7,6 +7,7 @@ the same limit and log the same flips.
 
 from __future__ import annotations
 
+import uuid as uuidlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from flask import current_app
 
 from ..db import db, rows_changed
 from .check_fields import apply_fields
-from .errors import CheckLimitReached
+from .errors import CheckLimitReached, FieldConflict, FieldError
 from .flips import record_flip
 from .models import Check
 from .times import utcnow
@@ -27,21 +28,43 @@ def check_count(project_id: int) -> int:
         sa.select(sa.func.count(Check.id)).where(Check.project_id == project_id)).scalar_one()
 
 
-def create_check(project_id: int, fields: dict, now: datetime | None = None) -> Check:
+def create_check(project_id: int, fields: dict, now: datetime | None = None, *,
+                 uuid: str | None = None) -> Check:
     """A new check in the project with `parse_fields`' fields, added to the session.
 
     The caller commits (after any checks of its own on the new row). Raises
     CheckLimitReached when the project has MAX_CHECKS_PER_PROJECT checks
     already, and FieldError when a field cannot be applied (a channel of
     another project).
+
+    `uuid`: the check keeps this one instead of a new one: an imported check
+    whose old ping URLs (/ping/<uuid>) must keep working. FieldError when it
+    is no UUID, FieldConflict when a check here is pinged by it already.
     """
     if check_count(project_id) >= current_app.config["MAX_CHECKS_PER_PROJECT"]:
         raise CheckLimitReached()
     now = now or utcnow()
     check = Check(project_id=project_id, created=now)
+    if uuid is not None:
+        check.uuid = claim_uuid(uuid)
     apply_fields(check, {"name": "", **fields}, now)
     db.session.add(check)
     return check
+
+
+def claim_uuid(value: str) -> str:
+    """`value` as a check's uuid, in its canonical form: refused when it is no
+    UUID, and when it is the uuid or push token of a check already (a ping URL
+    must name one check; the push URL takes either)."""
+    try:
+        canonical = str(uuidlib.UUID(value))
+    except (TypeError, ValueError):
+        raise FieldError(f"uuid must be a UUID (got {str(value)[:50]!r})") from None
+    taken = db.session.scalar(sa.select(Check.id).where(
+        sa.or_(Check.uuid == canonical, Check.push_token == canonical)).limit(1))
+    if taken is not None:
+        raise FieldConflict(f"the uuid {canonical} is in use by another check")
+    return canonical
 
 
 def pause(check: Check, *, actor: str, reason: str = "paused", now: datetime | None = None) -> bool:
@@ -52,13 +75,17 @@ def pause(check: Check, *, actor: str, reason: str = "paused", now: datetime | N
 
 def resume(check: Check, *, actor: str, reason: str = "resumed",
            now: datetime | None = None) -> bool:
-    """A paused check waits for its next ping, as a new one does; False if it was not paused."""
+    """A paused check waits for its next ping, as a new one does; False if it was not paused.
+
+    Its last ping is forgotten, as Healthchecks' resume forgets it
+    (hc/api/tests/test_resume.py test_it_works): a check that is new again
+    has no ping to be late from. The pings themselves stay in the log."""
     return _set_status(check, "new", lambda old: old == "paused",
-                       actor=actor, reason=reason, now=now)
+                       actor=actor, reason=reason, now=now, clear={"last_ping": None})
 
 
 def _set_status(check: Check, new_status: str, allowed, *, actor: str, reason: str,
-                now: datetime | None) -> bool:
+                now: datetime | None, clear: dict | None = None) -> bool:
     """Move the check to `new_status`, clear its deadlines, log the flip; commits.
 
     The UPDATE names the state it replaces: a ping that lands between our read
@@ -76,7 +103,7 @@ def _set_status(check: Check, new_status: str, allowed, *, actor: str, reason: s
             sa.update(checks)
             .where(checks.c.id == check.id, checks.c.status == old)
             .values(status=new_status, next_ping=None, alert_after=None, last_start=None,
-                    last_start_rid=None, next_nag=None, fail_count=0)
+                    last_start_rid=None, next_nag=None, fail_count=0, **(clear or {}))
         ))
         if claimed == 1:
             record_flip(db.session.connection(), check.id, check.project_id, old, new_status,

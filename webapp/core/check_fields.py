@@ -10,8 +10,11 @@ from typing import Any
 
 from .channels import resolve_channels
 from .errors import FieldError
+from .keyword_fields import NOT_COLUMNS as KEYWORD_ONLY
+from .keyword_fields import apply_keywords, parse_keywords
 from .models import Check, normalize_tags, slugify
-from .schedules import MAX_SECONDS, MIN_SECONDS, cron_error, tz_error
+from .push_tokens import claim_push_token, parse_push_token
+from .schedules import MAX_SECONDS, MIN_SECONDS, schedule_error, schedule_kind, tz_error
 from .text import control_error
 from .transitions import deadlines_for
 
@@ -100,8 +103,9 @@ def parse_fields(data: Any) -> dict:
         # null (or 0) clears it: runs may then last as long as the grace time.
         out["max_runtime"] = _seconds(data, "max_runtime") if data["max_runtime"] else None
     if "schedule" in data:
-        out["schedule"] = _str(data, "schedule", 100).strip()
-        if err := cron_error(out["schedule"]):
+        # Several OnCalendar expressions go on lines of their own, as in Healthchecks.
+        out["schedule"] = _str(data, "schedule", 100, lines=True).strip()
+        if err := schedule_error(out["schedule"]):
             raise FieldError(err)
     if "tz" in data:
         out["tz"] = _str(data, "tz", 64)
@@ -125,32 +129,55 @@ def parse_fields(data: Any) -> dict:
             and out["value_min"] > out["value_max"]:
         raise FieldError("value_min must not be above value_max")
     if "channels" in data:
-        if not isinstance(data["channels"], str):
+        channels = data["channels"]
+        # Healthchecks takes a string only; a list of strings says the same thing,
+        # and a published client (healthchecks-manager) sends ["*"].
+        if isinstance(channels, list) and channels and all(isinstance(c, str) for c in channels):
+            channels = "*" if channels == ["*"] else ",".join(channels)
+        if not isinstance(channels, str):
             raise FieldError('channels must be "*", "" or a comma-separated list of ids or names')
-        out["channels"] = data["channels"]
+        out["channels"] = channels
+        parts = out["channels"].split(",")
+        if out["channels"].strip() not in ("", "*") and any(not p.strip() for p in parts):
+            # "a,,b" or "," names nothing between its commas: a typo, refused as
+            # Healthchecks refuses it (test_create_check.py
+            # test_it_rejects_multiple_empty_channel_names), not read as fewer channels.
+            raise FieldError("channels has an empty id or name between its commas")
+    if "push_token" in data:
+        out["push_token"] = parse_push_token(data["push_token"])
     if "unique" in data:
         unique = data["unique"]
         if not isinstance(unique, list) or not all(f in UNIQUE_FIELDS for f in unique):
             raise FieldError(f"unique must be a list drawn from {', '.join(sorted(UNIQUE_FIELDS))}")
         out["unique"] = unique
+    out.update(parse_keywords(data))
     return out
 
 
 def apply_fields(check: Check, fields: dict, now: datetime) -> None:
-    """Set the fields on `check` and keep its deadlines consistent with them."""
+    """Set the fields on `check` and keep its deadlines consistent with them.
+
+    Raises FieldConflict for a push token another check is pushed to by."""
+    if fields.get("push_token") is not None:
+        claim_push_token(check, fields["push_token"])
+    old_name = check.name or ""
     for key, value in fields.items():
-        if key not in ("unique", "channels"):
+        if key not in ("unique", "channels") and key not in KEYWORD_ONLY:
             setattr(check, key, value)
+    apply_keywords(check, fields)
     if "channels" in fields:
         check.channels = resolve_channels(check.project_id, fields["channels"])
     elif check.id is None:
         check.channels = resolve_channels(check.project_id, "*")  # new checks alert everywhere
-    if "name" in fields and "slug" not in fields:
+    if "name" in fields and "slug" not in fields and check.name != old_name \
+            and (check.slug or "") == slugify(old_name):
+        # A slug made from the name follows a rename; one set by hand never
+        # changes with the name, so the slug URLs scripts use keep working.
         check.slug = slugify(check.name)
-    # As in Healthchecks: a schedule makes a cron check, a timeout alone an
-    # interval check.
+    # As in Healthchecks: a schedule makes a cron or OnCalendar check (by its
+    # shape), a timeout alone an interval check.
     if "schedule" in fields:
-        check.kind = "cron"
+        check.kind = schedule_kind(check.schedule)
     elif "timeout" in fields:
         check.kind = "simple"
     check.next_ping, check.alert_after = deadlines_for(

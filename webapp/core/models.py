@@ -129,8 +129,10 @@ class Check(Model):
         return self.tags.split()
 
     def rotate_token(self) -> None:
-        """A new secret uuid: every URL built on the old one answers 404 from now on."""
+        """A new secret uuid: every URL built on the old one answers 404 from now on,
+        and so does the push URL of a push token kept from an import."""
         self.uuid = str(uuidlib.uuid4())
+        self.push_token = None
 
     def get_status(self, now: datetime | None = None) -> str:
         """The stored state, with 'started' and 'late' derived from it."""

@@ -22,6 +22,8 @@ from ..db.connections import ping_connection
 from ..db.prepared import Prepared, Row
 from ..db.write_lock import ping_writer
 from .flips import record_flip
+from .keyword_fields import keywords_of
+from .keywords import Verdict, classify
 from .models import Check, Ping
 from .schedules import schedule_of
 from .times import utcnow
@@ -47,6 +49,9 @@ class PingData(NamedTuple):
     rid: str | None = None
     exitstatus: int | None = None
     body: bytes | None = None
+    # Whether the check's keyword filters may reclassify the ping by its body:
+    # Healthchecks' /ping/ URLs, where Healthchecks applies them.
+    keywords: bool = False
 
 
 class Applied(NamedTuple):
@@ -88,6 +93,11 @@ class StateRow(NamedTuple):
     next_nag: datetime | None
     next_ping: datetime | None
     alert_after: datetime | None
+    start_kw: str
+    success_kw: str
+    failure_kw: str
+    filter_body: bool
+    filter_default_fail: bool
 
 
 class NewPing(NamedTuple):
@@ -143,6 +153,12 @@ def flip_reason(data: PingData, failure: str | None) -> str:
 _BEGIN_IMMEDIATE = Prepared(sa.text("BEGIN IMMEDIATE"))
 _READ = Prepared(sa.select(*_STATE_COLUMNS).where(checks.c.uuid == sa.bindparam("p_uuid"))
                  .with_for_update(), returning=_STATE_COLUMNS, row=StateRow)
+_READ_BY_PUSH_TOKEN = Prepared(
+    sa.select(*_STATE_COLUMNS).where(checks.c.push_token == sa.bindparam("p_push_token"))
+    .with_for_update(), returning=_STATE_COLUMNS, row=StateRow)
+# What a URL's token may be, per column, as `apply_ping`'s `by` names them.
+_LOOKUPS = {"uuid": (_READ, "p_uuid"), "push_token": (_READ_BY_PUSH_TOKEN, "p_push_token")}
+BY_UUID = ("uuid",)
 _STATE_FIELDS = ("status", "last_ping", "last_start", "last_start_rid", "last_duration",
                  "next_ping", "alert_after", "fail_count", "next_nag")
 
@@ -163,26 +179,43 @@ _PRUNE = Prepared(sa.delete(pings).where(pings.c.check_id == sa.bindparam("p_id"
                                          pings.c.n <= sa.bindparam("p_upto")))
 
 
-def apply_ping(uuid: str, data: PingData, now: datetime | None = None) -> Applied | None:
-    """Store a ping for the check `uuid` and apply it; None if there is no such check.
+def apply_ping(token: str, data: PingData, now: datetime | None = None,
+               by: tuple[str, ...] = BY_UUID) -> Applied | None:
+    """Store a ping for the check `token` names and apply it; None if there is no such check.
 
+    `by` is where the token is looked for, in order: the uuid (every ping
+    URL), then the push token an imported monitor kept (the push URL only).
     Commits before returning. Raises SQLAlchemy errors when the database is
     unavailable, after rolling back.
     """
     now = now or utcnow()
     read: list[bool] = []  # set once the check's row was read: from then on, no retry
     try:
-        return _apply_ping(uuid, data, now, read)
+        return _apply_ping(token, by, data, now, read)
     except sa.exc.DBAPIError as e:
         if read or not e.connection_invalidated:
             raise
     # The thread's kept connection had died (PostgreSQL restarted since the last
     # ping, say) and failed the first statement, before anything was written:
     # one more try, on a fresh connection, cannot store the ping twice.
-    return _apply_ping(uuid, data, now, [])
+    return _apply_ping(token, by, data, now, [])
 
 
-def _apply_ping(uuid: str, data: PingData, now: datetime, read: list[bool]) -> Applied | None:
+def read_check(conn: sa.Connection, token: str, by: tuple[str, ...]) -> StateRow | None:
+    """The state of the check `token` names, its row locked; the one place a
+    ping's token becomes a check. Each column of `by` is unique, and a push
+    token may never equal another check's uuid (`core.push_tokens`), so at
+    most one check can answer."""
+    for column in by:
+        statement, name = _LOOKUPS[column]
+        row = statement.first(conn, {name: token})
+        if row is not None:
+            return row
+    return None
+
+
+def _apply_ping(token: str, by: tuple[str, ...], data: PingData, now: datetime,
+                read: list[bool]) -> Applied | None:
     # A Core connection of the thread's own rather than the ORM session: on
     # this path the session's bookkeeping would cost more than the statements
     # do. The ping-writer lock covers only the transaction; begin() commits
@@ -190,18 +223,25 @@ def _apply_ping(uuid: str, data: PingData, now: datetime, read: list[bool]) -> A
     with (ping_connection(db.engine) as conn, ping_writer(db.engine), conn.begin()):
         if conn.dialect.name == "sqlite":
             _BEGIN_IMMEDIATE.execute(conn, {})
-        row = _READ.first(conn, {"p_uuid": uuid})
+        row = read_check(conn, token, by)
         read.append(True)
         if row is None:
             return None
         n = row.n_pings + 1
         state = state_of(row)
+        # The keyword filters may make the ping another kind than its URL says;
+        # a pause or a POST-only check still ignores it (next_state).
+        verdict = classify(data.kind, data.body, keywords_of(row)) if data.keywords \
+            else Verdict(data.kind)
+        kind = verdict.kind
         run_start = None
-        if data.kind in ("success", "fail"):
+        if kind in ("success", "fail"):
             run_start = run_start_of(conn, row.id, state, data.rid)
-        out = next_state(state, data.kind, data.method, data.rid, run_start, now, data.value)
-        # A value out of bounds is told in the log as the message, when the ping had none.
-        msg = data.msg if data.msg or not out.failure else out.failure
+        out = next_state(state, kind, data.method, data.rid, run_start, now, data.value)
+        # Why the ping is not what it claimed (a value out of bounds, a keyword)
+        # is told in the log as the message, when the ping had none.
+        note = out.failure or (verdict.reason if out.kind == kind else None)
+        msg = data.msg if data.msg or not note else note
         changes: dict[str, Any] = {"n_pings": n}
         if out.kind not in ("ign", "log"):
             # Only what changed: an unchanged indexed column (next_nag, most
@@ -228,7 +268,7 @@ def _apply_ping(uuid: str, data: PingData, now: datetime, read: list[bool]) -> A
         if out.status != row.status:
             notifications = record_flip(
                 conn, row.id, row.project_id, row.status, out.status,
-                reason=flip_reason(data, out.failure), actor="ping", now=now,
+                reason=flip_reason(data._replace(kind=kind), note), actor="ping", now=now,
             )
     return Applied(row.id, ping_id, n, out.kind, now, row.status, out.status,
                    notifications)

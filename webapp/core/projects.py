@@ -59,6 +59,22 @@ def find_project(code: str) -> Project | None:
     return db.session.scalar(sa.select(Project).where(Project.code == code))
 
 
+def project_named(name_or_code: str) -> Project:
+    """The project with this code, else the one project with this name (the
+    command line's way of naming one); LookupError saying why there is none."""
+    found = find_project(name_or_code)
+    if found is not None:
+        return found
+    named = list(db.session.scalars(sa.select(Project).where(Project.name == name_or_code)
+                                    .limit(2)))
+    if len(named) > 1:
+        raise LookupError(f"more than one project is named {name_or_code!r}: "
+                          "give its code (in its dashboard URL) instead")
+    if not named:
+        raise LookupError(f"no project with the code or name {name_or_code!r}")
+    return named[0]
+
+
 def membership(project_id: int, user_id: int) -> Membership | None:
     return db.session.scalar(sa.select(Membership).where(
         Membership.project_id == project_id, Membership.user_id == user_id))

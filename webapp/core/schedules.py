@@ -12,6 +12,7 @@ from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from cronsim import CronSim, CronSimError
+from oncalendar import OnCalendar, OnCalendarError
 
 ONE_YEAR = 365 * 24 * 3600
 # A check may say it runs every second (fast services, tests) or once a year.
@@ -19,7 +20,9 @@ MIN_SECONDS, MAX_SECONDS = 1, ONE_YEAR
 
 
 class Schedule(NamedTuple):
-    kind: str = "simple"  # "simple": every `timeout` seconds; "cron": `cron` in `tz`
+    # "simple": every `timeout` seconds; "cron" and "oncalendar": at each firing
+    # of the expression `cron` (a cron line, or systemd OnCalendar lines) in `tz`.
+    kind: str = "simple"
     timeout: int = 86400
     grace: int = 3600
     cron: str = "* * * * *"
@@ -55,15 +58,31 @@ def schedule_of(row: ScheduleColumns) -> Schedule:
                     row.grace_to_end_of_day, row.max_runtime)
 
 
-def next_expected(schedule: Schedule, last_ping: datetime) -> datetime:
-    """The time the ping after `last_ping` is due (UTC)."""
-    if schedule.kind == "cron":
-        zone = ZoneInfo(schedule.tz)
-        # cronsim walks local wall-clock time, so it knows that 02:30 does not
-        # exist on a spring-forward night and that 01:30 happens twice in autumn.
-        local = next(CronSim(schedule.cron, last_ping.astimezone(zone)))
-        return local.astimezone(UTC)
-    return last_ping + timedelta(seconds=schedule.timeout)
+def schedule_kind(expr: str) -> str:
+    """"cron" or "oncalendar": how Healthchecks tells them apart (hc/api/views.py,
+    guess_kind): one line of five fields is cron, anything else OnCalendar."""
+    if "\n" not in expr.strip() and len(expr.split()) == 5:
+        return "cron"
+    return "oncalendar"
+
+
+def next_expected(schedule: Schedule, last_ping: datetime) -> datetime | None:
+    """The time the ping after `last_ping` is due (UTC); None when the schedule
+    fires no more (an OnCalendar date in the past): such a check stays up, as
+    in Healthchecks, which then expects no ping and sends no alert."""
+    if schedule.kind not in ("cron", "oncalendar"):
+        return last_ping + timedelta(seconds=schedule.timeout)
+    # Both libraries walk local wall-clock time in the check's zone, so they
+    # know the local times a DST change skips or repeats (an OnCalendar line
+    # that names a zone of its own is walked in that zone by the library).
+    local_start = last_ping.astimezone(ZoneInfo(schedule.tz))
+    firings = (CronSim(schedule.cron, local_start) if schedule.kind == "cron"
+               else OnCalendar(schedule.cron, local_start))
+    try:
+        local = next(firings)
+    except StopIteration:
+        return None
+    return local.astimezone(UTC)
 
 
 def alert_after(schedule: Schedule, expected: datetime) -> datetime:
@@ -78,9 +97,13 @@ def alert_after(schedule: Schedule, expected: datetime) -> datetime:
     return expected.astimezone(UTC) + timedelta(seconds=schedule.grace)
 
 
-def deadlines(schedule: Schedule, last_ping: datetime) -> tuple[datetime, datetime]:
-    """(next_ping, alert_after) for a check that was just pinged at `last_ping`."""
+def deadlines(schedule: Schedule, last_ping: datetime
+              ) -> tuple[datetime | None, datetime | None]:
+    """(next_ping, alert_after) for a check that was just pinged at `last_ping`;
+    (None, None) when its schedule fires no more."""
     expected = next_expected(schedule, last_ping)
+    if expected is None:
+        return None, None
     return expected, alert_after(schedule, expected)
 
 
@@ -91,10 +114,41 @@ def is_late(status: str, next_ping: datetime | None, now: datetime) -> bool:
 
 def cron_error(expr: str) -> str | None:
     """Why `expr` is not a usable cron expression, or None when it is."""
+    if len(expr.split()) != 5:
+        # cronsim also takes a sixth field (seconds), which Healthchecks does not
+        # read as cron: five fields, or its schedule is refused.
+        return (f"invalid cron expression {expr!r}: a cron expression has five fields "
+                "(minute, hour, day of month, month, day of week)")
     try:
         next(CronSim(expr, datetime(2000, 1, 1, tzinfo=UTC)))
     except (CronSimError, StopIteration) as e:
         return f"invalid cron expression {expr!r}: {e or 'it never fires'}"
+    return None
+
+
+def oncalendar_error(expr: str) -> str | None:
+    """Why `expr` is not a usable systemd OnCalendar expression (one or more
+    lines, each possibly ending in a timezone), or None when it is."""
+    try:
+        next(OnCalendar(expr, datetime(2000, 1, 1, tzinfo=UTC)))
+    except OnCalendarError as e:
+        return f"invalid OnCalendar expression {expr!r}: {str(e).lower() or 'unreadable'}"
+    except StopIteration:
+        return f"invalid OnCalendar expression {expr!r}: it never fires"
+    return None
+
+
+def schedule_error(expr: str) -> str | None:
+    """Why `expr` is neither a usable cron nor OnCalendar expression, or None.
+
+    Which of the two it is read as follows `schedule_kind`; the message says so,
+    since a cron line with a field missing is read, and refused, as OnCalendar.
+    """
+    if schedule_kind(expr) == "cron":
+        return cron_error(expr)
+    if err := oncalendar_error(expr):
+        return (f"{err} (a schedule of five fields on one line is read as cron, "
+                "anything else as systemd OnCalendar)")
     return None
 
 
@@ -124,8 +178,10 @@ def every_words(seconds: int) -> str:
 
 def describe(schedule: Schedule) -> str:
     """The schedule in a few words, as alerts give it (the pages say more)."""
-    if schedule.kind == "cron":
-        words = f"cron {schedule.cron} ({schedule.tz})"
+    if schedule.kind in ("cron", "oncalendar"):
+        expr = "; ".join(line.strip() for line in schedule.cron.strip().splitlines())
+        label = "cron" if schedule.kind == "cron" else "OnCalendar"
+        words = f"{label} {expr} ({schedule.tz})"
         if schedule.grace_to_end_of_day:
             return words + ", alert at the end of the day"
         return words + f", grace {seconds_in_words(schedule.grace)}"

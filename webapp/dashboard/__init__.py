@@ -10,11 +10,11 @@ from ..alerts.health import worker_silence
 from ..core.projects import can_write, projects_of
 from ..web import ratelimits
 from .display import timefmt
-from .display.schedule_words import grace_words, schedule_words
-from .pages import auth, channels, check, home, invitations, members, projects, settings
+from .display.schedule_words import grace_words, next_firing, schedule_words
+from .pages import auth, channels, check, home, imports, invitations, members, projects, settings
 
 BLUEPRINTS = (auth.bp, home.bp, check.bp, settings.bp, channels.bp, projects.bp, members.bp,
-              invitations.bp)
+              invitations.bp, imports.bp)
 
 
 def project_context() -> dict:
@@ -38,4 +38,5 @@ def init_app(app: Flask) -> None:
     timefmt.init_app(app)
     app.add_template_global(schedule_words)
     app.add_template_global(grace_words)
+    app.add_template_global(next_firing)
     app.add_template_global(worker_silence)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import math
 import uuid as uuidlib
+from typing import NamedTuple
 
 from flask import current_app
 
 from ..alerts.delivery import dispatch
-from ..core.pings import MSG_LIMIT, Applied, PingData, apply_ping
+from ..core.pings import BY_UUID, MSG_LIMIT, Applied, PingData, apply_ping
 from .request import PingRequest
 
 
@@ -24,6 +25,14 @@ class PingRefused(Exception):
         super().__init__(message)
         self.status, self.message = status, message
         self.headers = headers or []  # e.g. a 429's Retry-After
+
+
+class Answered(NamedTuple):
+    """What a handler returns for a success that is not the plain 200: the
+    status and the message its answer carries (e.g. 201 Created)."""
+
+    status: int
+    message: str
 
 
 def rate_limited(what: str, wait: int) -> PingRefused:
@@ -96,11 +105,13 @@ def read_body(request: PingRequest) -> bytes | None:
     return body or None
 
 
-def record(uuid: str, request: PingRequest, **fields) -> Applied | None:
-    """Apply a ping from `request` to check `uuid`, then queue any alerts."""
-    applied = apply_ping(uuid, PingData(method=request.method, scheme=request.scheme,
-                                        remote_addr=request.remote_addr or "",
-                                        ua=request.user_agent, **fields))
+def record(token: str, request: PingRequest, by: tuple[str, ...] = BY_UUID,
+           **fields) -> Applied | None:
+    """Apply a ping from `request` to the check `token` names (see `apply_ping`
+    for `by`), then queue any alerts."""
+    applied = apply_ping(token, PingData(method=request.method, scheme=request.scheme,
+                                         remote_addr=request.remote_addr or "",
+                                         ua=request.user_agent, **fields), by=by)
     if applied is not None:
         dispatch(applied.notifications)
     return applied

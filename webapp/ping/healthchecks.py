@@ -7,15 +7,19 @@ check for "OK" keep working.
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from flask import current_app
 
 from ..core.check_actions import create_check
+from ..core.check_fields import SLUG_RE
 from ..core.errors import CheckLimitReached
-from ..core.models import Check, Project, slugify
+from ..core.models import Check, Project
 from ..core.text import can_name_a_row
 from ..db import db
 from .common import (
+    Answered,
     BadPing,
     PingRefused,
     is_uuid,
@@ -27,6 +31,8 @@ from .common import (
 from .request import PingRequest
 
 ACTIONS = {None: "success", "start": "start", "fail": "fail", "log": "log"}
+CAPITALS = re.compile(r"[A-Z]")
+SLUG_LIMIT = 100  # the API's limit for a slug, and the column's
 
 
 def answer(status: int, message: str | None, payload: None = None
@@ -50,10 +56,16 @@ def parse_action(action: str | None) -> tuple[str, int | None]:
     raise PingRefused(404, "not found")
 
 
-def check_by_slug(request: PingRequest, ping_key: str, slug: str) -> str:
-    """The uuid of the project's check with this slug, made first if ?create=1."""
+def check_by_slug(request: PingRequest, ping_key: str, slug: str) -> tuple[str, bool]:
+    """(uuid, made now) of the project's check with this slug, made first if ?create=1."""
     if not (can_name_a_row(ping_key) and can_name_a_row(slug)):
         raise PingRefused(404, "not found")
+    if CAPITALS.search(slug):
+        # No slug has capitals, and Healthchecks answers such a URL 400, not 404
+        # (hc-ping.com, in runitor#176): the caller learns the URL is malformed,
+        # and ?create=1 cannot make a check no other URL would reach.
+        raise BadPing("a slug is lowercase (a-z, 0-9, hyphens and underscores): "
+                      "this one has capital letters")
     project_id = db.session.scalar(sa.select(Project.id).where(Project.ping_key == ping_key))
     if project_id is None:
         raise PingRefused(404, "not found")
@@ -63,23 +75,26 @@ def check_by_slug(request: PingRequest, ping_key: str, slug: str) -> str:
     if len(uuids) > 1:
         raise PingRefused(409, "ambiguous slug: more than one check has it")
     if uuids:
-        return uuids[0]
+        return uuids[0], False
     if param(request, "create") != "1":
         raise PingRefused(404, "not found")
-    if slugify(slug) != slug:
-        raise BadPing("a check can be created only for a slug of a-z, 0-9 and hyphens")
+    if not SLUG_RE.match(slug) or len(slug) > SLUG_LIMIT:
+        raise BadPing(f"a check can be created only for a slug of a-z, 0-9, hyphens "
+                      f"and underscores, at most {SLUG_LIMIT} characters")
     try:
         check = create_check(project_id, {"name": slug, "slug": slug})
     except CheckLimitReached as e:
         raise PingRefused(403, str(e)) from None
     db.session.commit()
-    return check.uuid
+    return check.uuid, True
 
 
 def record_ping(request: PingRequest, uuid: str, kind: str, exitstatus: int | None,
                 rid: str | None) -> None:
+    # keywords: the check's keyword filters apply here, as Healthchecks applies
+    # them to HTTP pings (its other ping forms are not Healthchecks').
     if record(uuid, request, kind=kind, exitstatus=exitstatus, rid=rid,
-              body=read_body(request)) is None:
+              body=read_body(request), keywords=True) is None:
         raise PingRefused(404, "not found")  # no such uuid, or deleted since the lookup
 
 
@@ -91,12 +106,18 @@ def ping_by_uuid(request: PingRequest, uuid: str, action: str | None = None) -> 
     record_ping(request, uuid, *parse_action(action), rid)
 
 
-def ping_by_slug(request: PingRequest, ping_key: str, slug: str, action: str | None = None) -> None:
-    """A ping of /ping/<ping-key>/<slug>[/<action>]: the user's ping key and a check's slug."""
+def ping_by_slug(request: PingRequest, ping_key: str, slug: str,
+                 action: str | None = None) -> Answered | None:
+    """A ping of /ping/<ping-key>/<slug>[/<action>]: the user's ping key and a check's slug.
+
+    201 Created when ?create=1 made the check, as Healthchecks answers
+    (hc/api/tests/test_ping_by_slug.py test_it_auto_provisions_missing_check)."""
     # Bad input is refused before ?create=1 can make a check.
     rid = parse_rid(request.args.get("rid"))
     kind, exitstatus = parse_action(action)
-    record_ping(request, check_by_slug(request, ping_key, slug), kind, exitstatus, rid)
+    uuid, made = check_by_slug(request, ping_key, slug)
+    record_ping(request, uuid, kind, exitstatus, rid)
+    return Answered(201, "Created") if made else None
 
 
 def not_found(request: PingRequest) -> None:

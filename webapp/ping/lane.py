@@ -9,7 +9,7 @@ door is a WSGI layer in front of the Flask app: it answers the URLs that
 It runs the handler inside an app context, so apply_ping, the ORM session and
 dispatch work as they do everywhere, and gives every answer the headers Flask
 would: CORS for any origin (pings may come from browser code on any site)
-and the security headers.
+and the security headers; and one Flask's would not, that no cache may keep it.
 """
 
 from __future__ import annotations
@@ -25,12 +25,15 @@ from werkzeug.http import HTTP_STATUS_CODES
 from ..web.errors import DATABASE_UNAVAILABLE, INTERNAL_ERROR, http_message, too_large_message
 from ..web.security import headers_for
 from . import throttle
-from .common import BadPing, PingRefused
+from .common import Answered, BadPing, PingRefused
 from .request import PingRequest
 from .routes import Routed, route
 
 METHODS = ("GET", "HEAD", "POST")
 ANY_ORIGIN = ("Access-Control-Allow-Origin", "*")
+# A ping answer a proxy or browser cache kept would mean later pings never
+# reach us: Healthchecks' never_cache value (test_ping.py test_it_never_caches).
+NEVER_CACHE = ("Cache-Control", "max-age=0, no-cache, no-store, must-revalidate, private")
 # What a browser's preflight asks before a cross-origin POST with a body.
 PREFLIGHT = [
     ("Allow", "GET, HEAD, POST, OPTIONS"),
@@ -97,11 +100,14 @@ class PingLane:
         except Exception:
             self.app.logger.exception("unhandled error")
             return 500, INTERNAL_ERROR, None, []
+        if isinstance(payload, Answered):
+            return payload.status, payload.message, None, []
         return 200, None, payload, []
 
     def respond(self, start_response: Callable, status: int, body: bytes,
                 headers: list[tuple[str, str]], *, head: bool = False) -> list[bytes]:
         start_response(f"{status} {HTTP_STATUS_CODES.get(status, 'Unknown')}", [
-            *headers, ANY_ORIGIN, *self.security, ("Content-Length", str(len(body))),
+            *headers, ANY_ORIGIN, NEVER_CACHE, *self.security,
+            ("Content-Length", str(len(body))),
         ])
         return [] if head else [body]

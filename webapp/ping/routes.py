@@ -12,7 +12,8 @@ no ping routes at all, so there is one set of rules to read and to change:
 Any token under /api/push/, even an empty or slashed one, is the push form,
 so that every answer there is one Kuma and Tianji can read (those are 404s).
 A ping key is never shaped like a UUID (see `core.models.new_ping_key`), so
-/ping/<x>/<y> is a uuid with an action when x is a UUID, else a slug URL.
+/ping/<x>/<y> is a uuid with an action when x is a UUID, else a slug URL;
+/ping/<uuid>/ (an empty action) is a success.
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ def route(path: str) -> Routed | None:
     if len(rest) == 1 and rest[0]:
         return Routed(healthchecks.ping_by_uuid, healthchecks.answer, (rest[0],), rest[0])
     if len(rest) == 2 and is_uuid(rest[0]):
-        return Routed(healthchecks.ping_by_uuid, healthchecks.answer, (rest[0], rest[1]), rest[0])
+        # /ping/<uuid>/ is a success, as Healthchecks' hc-ping-slash route has it.
+        args = (rest[0], rest[1]) if rest[1] else (rest[0],)
+        return Routed(healthchecks.ping_by_uuid, healthchecks.answer, args, rest[0])
     if len(rest) in (2, 3) and all(rest):
         return Routed(healthchecks.ping_by_slug, healthchecks.answer, tuple(rest),
                       f"{rest[0]}/{rest[1]}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...core.channels import Target
+from ...core.keywords import keyword_list
 from ...core.models import Check
 from ...core.schedules import every_words, seconds_in_words
 from ...core.transitions import run_limit
@@ -28,6 +29,18 @@ def bounds_words(low: float | None, high: float | None) -> str:
     return "any value"
 
 
+def keyword_words(check: Check) -> str:
+    """The keyword filters in words: which words decide, and what a ping without any does."""
+    parts = [f"{label} if it holds {' or '.join(repr(w) for w in words)}"
+             for label, words in (("a failure", keyword_list(check.failure_kw)),
+                                  ("a success", keyword_list(check.success_kw)),
+                                  ("a start", keyword_list(check.start_kw))) if words]
+    rest = "a failure" if check.filter_default_fail else "ignored"
+    if not parts:
+        return f"no keywords set: every /ping/ ping is {rest}"
+    return f"a /ping/ ping's body makes it {'; '.join(parts)}; else it is {rest}"
+
+
 def alert_words(check: Check, targets: list[Target]) -> list[tuple[str, str]]:
     """(term, words) pairs for the check page's Alerts card; `targets` are the check's."""
     n = check.failure_threshold
@@ -43,4 +56,11 @@ def alert_words(check: Check, targets: list[Target]) -> list[tuple[str, str]]:
         rows.append(("Pings", "only POST pings count"))
     if check.manual_resume:
         rows.append(("Pausing", "stays paused until resumed by hand"))
+    if check.filter_body:
+        rows.append(("Keywords", keyword_words(check)))
+    if check.filter_subject:
+        # Set through the API, as a Healthchecks client would: shown, not hidden,
+        # so nobody expects it to work.
+        rows.append(("Email subjects", "filtering is set but does nothing: Heartbeats takes "
+                                       "no email pings"))
     return rows

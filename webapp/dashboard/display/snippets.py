@@ -23,14 +23,20 @@ class Snippet:
     code: str
 
 
-def push_forms(uuid: str, slug: str = "", ping_key: str | None = None) -> list[PushForm]:
-    """Each URL a job can call for this check, the ones this server serves."""
+def push_forms(uuid: str, slug: str = "", ping_key: str | None = None,
+               push_token: str | None = None) -> list[PushForm]:
+    """Each URL a job can call for this check, the ones this server serves;
+    the push URL is built on the push token an imported check kept, if any."""
     base = base_url()
-    url = push_url(base, uuid)
+    url = push_url(base, push_token or uuid)
+    note = ("GET, POST or HEAD. Add ?status=down to report a failure, "
+            "&msg= for a message and &value= for a number.")
+    if push_token:
+        note += (" Its token is the one the imported monitor had, so the jobs keep"
+                 f" their URL; {push_url(base, uuid)} reaches this check too."
+                 " Rotating the token retires both.")
     forms = [
-        PushForm("push", "Push URL (Uptime Kuma, Tianji)", url,
-                 "GET, POST or HEAD. Add ?status=down to report a failure, "
-                 "&msg= for a message and &value= for a number."),
+        PushForm("push", "Push URL (Uptime Kuma, Tianji)", url, note),
         PushForm("push-fail", "Report a failure", f"{url}?status=down&msg=failed",
                  "Puts the check down at once and alerts; the next success brings it back up."),
     ]

@@ -19,9 +19,10 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me logged in")
 
 
-class SignupForm(FlaskForm):
-    email = EmailField("Email", filters=[strip], validators=[
-        DataRequired("Enter your email address.")])
+class NewAccountForm(FlaskForm):
+    """What a new account needs besides its email: the sign-up form adds the
+    email; signing up through an invitation takes the invited one."""
+
     password = PasswordField("Password", validators=[
         DataRequired("Choose a password."),
         Length(min=MIN_PASSWORD, max=200, message=f"Use at least {MIN_PASSWORD} characters.")])
@@ -30,13 +31,18 @@ class SignupForm(FlaskForm):
     timezone = SelectField("Timezone", choices=timezone_choices, default="UTC",
                            validate_choice=False)
 
-    def validate_email(self, field):
-        if email_error(field.data or ""):
-            raise ValidationError("That does not look like an email address.")
-
     def validate_timezone(self, field):
         if tz_error(field.data or ""):
             field.data = "UTC"  # filled in by the browser; not worth refusing a sign-up for
+
+
+class SignupForm(NewAccountForm):
+    email = EmailField("Email", filters=[strip], validators=[
+        DataRequired("Enter your email address.")])
+
+    def validate_email(self, field):
+        if email_error(field.data or ""):
+            raise ValidationError("That does not look like an email address.")
 
 
 class PasswordChangeForm(FlaskForm):

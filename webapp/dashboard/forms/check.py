@@ -24,22 +24,30 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ...core.schedules import MAX_SECONDS, cron_error, tz_error
+from ...core.errors import FieldError
+from ...core.push_tokens import parse_push_token
+from ...core.schedules import MAX_SECONDS, cron_error, oncalendar_error, tz_error
 from ...core.text import control_error
-from ..display.schedule_words import daily_cron, daily_time
+from ..display.schedule_words import daily_cron, daily_time, one_expression_a_line
 from .fields import UNIT_CHOICES, UNITS, sentence, split_seconds, strip, timezone_choices
+from .keywords import KeywordFields
 
 
-class CheckForm(FlaskForm):
+class CheckForm(KeywordFields, FlaskForm):
     name = StringField("Name", filters=[strip], validators=[DataRequired("Give the check a name."),
                                            Length(max=100)])
     tags = StringField("Tags", validators=[Length(max=500)],
                        description="Separated by spaces or commas, e.g. prod db")
     desc = TextAreaField("Description", validators=[Length(max=10_000)])
+    push_token = StringField(
+        "Push token from Uptime Kuma or Tianji", filters=[strip],
+        description="Optional. The monitor's old token (the end of its /api/push/ URL): jobs "
+                    "then keep their URL and change only the host. Empty: the push URL uses "
+                    "this check's own token.")
 
     kind = RadioField("Schedule", default="interval", choices=[
         SelectChoice("interval", "Every…"), SelectChoice("daily", "Daily at a fixed time"),
-        SelectChoice("cron", "Cron expression")])
+        SelectChoice("cron", "Cron expression"), SelectChoice("oncalendar", "systemd OnCalendar")])
     every = IntegerField("Every", default=1)
     every_unit = SelectField("Interval unit", choices=UNIT_CHOICES, default="days")
     at = TimeField("At", default=None)
@@ -49,6 +57,11 @@ class CheckForm(FlaskForm):
     deadline_at = TimeField("Deadline")
     cron = StringField("Cron expression", default="0 * * * *",
                        description="minute hour day-of-month month day-of-week")
+    # A text area: several expressions go on lines of their own, as systemd takes them.
+    oncalendar = TextAreaField(
+        "OnCalendar expression", default="Mon..Fri 09:00", validators=[Length(max=100)],
+        description="As in a systemd timer, e.g. Mon..Fri 09:00, *-*-01 06:00 or daily; "
+                    "one expression a line, each may end in a timezone of its own.")
     tz = SelectField("Timezone", choices=timezone_choices, default="UTC", validate_choice=False)
     grace = IntegerField("Grace", default=1)
     grace_unit = SelectField("Grace unit", choices=UNIT_CHOICES, default="hours")
@@ -79,7 +92,8 @@ class CheckForm(FlaskForm):
     # (the browser leaves them out, or keeps what was typed before a switch).
     USES = {"interval": {"every", "every_unit", "grace", "grace_unit"},
             "daily": {"at", "deadline", "deadline_at", "tz"},
-            "cron": {"cron", "tz", "grace", "grace_unit"}}
+            "cron": {"cron", "tz", "grace", "grace_unit"},
+            "oncalendar": {"oncalendar", "tz", "grace", "grace_unit"}}
     SCHEDULE_FIELDS = set().union(*USES.values())
 
     def validate(self, extra_validators=None) -> bool:
@@ -138,6 +152,11 @@ class CheckForm(FlaskForm):
             raise ValidationError(f"Pick a time after {self.at.data:%H:%M} the same day, "
                                   "or the end of the day.")
 
+    def validate_oncalendar(self, field):
+        field.data = one_expression_a_line(field.data or "")
+        if err := oncalendar_error(field.data):
+            raise ValidationError(sentence(err))
+
     def validate_cron(self, field):
         field.data = " ".join((field.data or "").split())
         if err := cron_error(field.data):
@@ -159,9 +178,15 @@ class CheckForm(FlaskForm):
         if err := control_error("the description", field.data or "", lines=True):
             raise ValidationError(sentence(err))
 
+    def validate_push_token(self, field):
+        try:
+            parse_push_token(field.data or None)
+        except FieldError as e:
+            raise ValidationError(sentence(str(e))) from None
+
     def validate_kind(self, field):
-        if field.data not in ("interval", "daily", "cron"):
-            raise ValidationError("Choose one of the three kinds of schedule.")
+        if field.data not in self.USES:
+            raise ValidationError("Choose one of the four kinds of schedule.")
 
     def _check_seconds(self, field, unit: str, what: str) -> None:
         if field.data is None:
@@ -191,7 +216,8 @@ class CheckForm(FlaskForm):
             else:
                 out["grace"] = self.daily_grace()
         else:
-            out["schedule"], out["tz"] = self.cron.data, self.tz.data
+            expr = self.cron.data if self.kind.data == "cron" else self.oncalendar.data
+            out["schedule"], out["tz"] = expr, self.tz.data
             out["grace"] = self.grace.data * UNITS[self.grace_unit.data]
         reminding = self.nag.data == "every"
         out["nag_period"] = self.nag_every.data * UNITS[self.nag_unit.data] if reminding else 0
@@ -202,6 +228,8 @@ class CheckForm(FlaskForm):
                               else runtime * UNITS[self.max_runtime_unit.data])
         out["methods"] = "POST" if self.post_only.data else ""
         out["manual_resume"] = bool(self.manual_resume.data)
+        out.update(self.keyword_api_fields())
+        out["push_token"] = self.push_token.data or None
         return out
 
     def channels_spec(self, owned: list[str], current: set[str] | None) -> str | None:
@@ -223,6 +251,7 @@ class CheckForm(FlaskForm):
     def fill_from(self, check) -> None:
         """Pre-fill the form with a check's fields (the edit page)."""
         self.name.data, self.tags.data, self.desc.data = check.name, check.tags, check.desc
+        self.push_token.data = check.push_token or ""
         self.tz.data = check.tz
         self.grace.data, self.grace_unit.data = split_seconds(check.grace)
         self.every.data, self.every_unit.data = split_seconds(check.timeout)
@@ -237,6 +266,11 @@ class CheckForm(FlaskForm):
             self.max_runtime.data, self.max_runtime_unit.data = split_seconds(check.max_runtime)
         self.post_only.data = check.methods == "POST"
         self.manual_resume.data = check.manual_resume
+        self.fill_keywords(check)
+        if check.kind == "oncalendar":
+            self.kind.data, self.oncalendar.data = "oncalendar", check.schedule
+            self.cron.data = self.cron.default  # not OnCalendar text, should the kind change
+            return
         if check.kind != "cron":
             self.kind.data = "interval"
             return

@@ -4,13 +4,13 @@ sign-up (a password only: the address is the invited one)."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms import EmailField, SelectField
+from wtforms.validators import DataRequired, ValidationError
 
 from ...core.invitations import INVITED_ROLES
-from ...core.schedules import tz_error
-from ...core.users import MIN_PASSWORD, email_error
-from .fields import strip, timezone_choices
+from ...core.users import email_error
+from .account import NewAccountForm
+from .fields import strip
 
 
 class InvitationForm(FlaskForm):
@@ -25,15 +25,5 @@ class InvitationForm(FlaskForm):
             raise ValidationError("That does not look like an email address.")
 
 
-class InvitationSignupForm(FlaskForm):
-    password = PasswordField("Password", validators=[
-        DataRequired("Choose a password."),
-        Length(min=MIN_PASSWORD, max=200, message=f"Use at least {MIN_PASSWORD} characters.")])
-    confirm = PasswordField("Repeat the password", validators=[
-        EqualTo("password", "The two passwords differ.")])
-    timezone = SelectField("Timezone", choices=timezone_choices, default="UTC",
-                           validate_choice=False)
-
-    def validate_timezone(self, field):
-        if tz_error(field.data or ""):
-            field.data = "UTC"  # filled in by the browser; not worth refusing a sign-up for
+class InvitationSignupForm(NewAccountForm):
+    """Sign-up through an invitation: the email is the invited one, never typed."""

@@ -15,7 +15,7 @@ from ...core.check_fields import apply_fields, parse_fields
 from ...core.errors import CheckLimitReached, FieldError
 from ...core.models import Check, Project
 from ...core.projects import can_write
-from ...core.schedules import Schedule, cron_error, next_expected, tz_error
+from ...core.push_tokens import push_token_of
 from ...core.times import utcnow
 from ...core.urls import push_url
 from ...db import db
@@ -26,7 +26,7 @@ from ..display.alert_words import alert_words
 from ..display.chart import value_chart
 from ..display.event_log import event_page, value_points
 from ..display.fingerprint import check_fingerprint
-from ..display.schedule_words import explain_cron
+from ..display.schedule_words import one_expression_a_line, schedule_preview
 from ..display.snippets import push_forms, push_snippets
 from ..forms.check import CheckForm
 from ..forms.fields import sentence
@@ -145,8 +145,9 @@ def detail(uuid: str):
         alerts=alert_words(check, targets),
         # The ping key is the project's secret: a viewer sees no slug URL.
         forms=push_forms(check.uuid, check.slug,
-                         check.project.ping_key if can_write(g.role) else None),
-        snippets=push_snippets(push_url(base_url(), check.uuid)),
+                         check.project.ping_key if can_write(g.role) else None,
+                         push_token=check.push_token),
+        snippets=push_snippets(push_url(base_url(), push_token_of(check))),
         chart=value_chart(value_points(check.id)),
     )
 
@@ -223,10 +224,14 @@ def delete(uuid: str):
 @bp.get("/checks/cron-preview")
 @login_required
 def cron_preview():
-    """The form's live explanation of a cron expression, with its next firing."""
-    expr = " ".join(request.args.get("cron", "").split())
+    """The form's live explanation of a cron expression (?cron=) or of OnCalendar
+    ones (?oncalendar=), with the next firings."""
+    if "oncalendar" in request.args:
+        kind, expr = "oncalendar", one_expression_a_line(request.args["oncalendar"])
+    else:
+        kind, expr = "cron", " ".join(request.args.get("cron", "").split())
     tz = request.args.get("tz", "UTC")
-    error = (cron_error(expr) if expr else "Type a cron expression.") or tz_error(tz)
-    nxt = None if error else next_expected(Schedule(kind="cron", cron=expr, tz=tz), utcnow())
-    return render_template("checks/partials/_cron_preview.html", error=error,
-                           words=None if error else explain_cron(expr), next_ping=nxt, tz=tz)
+    preview = schedule_preview(kind, expr, tz, utcnow())
+    return render_template("checks/partials/_cron_preview.html", error=preview.error,
+                           words=preview.words, next_ping=(preview.firings or [None])[0],
+                           later=preview.firings[1:], tz=tz)

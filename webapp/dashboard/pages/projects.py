@@ -19,6 +19,7 @@ from ...db import db
 from ...web.extensions import htmx
 from ...web.loaders import project_or_404
 from ...web.urls import base_url
+from ..display.badge_links import badge_links, preview_path
 from ..forms.project import ApiKeyForm, ProjectForm, TransferForm
 from .confirm import Confirm, confirm_page, confirmed
 from .members import members_context
@@ -26,18 +27,18 @@ from .members import members_context
 bp = Blueprint("projects", __name__)
 
 
-def rotate_ping_key_confirm() -> Confirm:
-    return Confirm(
+# The project's two URL keys: what rotating each breaks, and what it says after.
+ROTATIONS = {
+    "ping": (Confirm(
         "Rotate the ping key?",
         "Slug URLs with the current key (/ping/<ping-key>/<slug>) answer 404 from now on: "
         "jobs that use them must be given the new key. URLs with a check's uuid keep working.",
-        "Rotate ping key")
-
-
-def rotate_badge_key_confirm() -> Confirm:
-    return Confirm("Rotate the badge key?",
-                   "Badge URLs made with the current key stop working: pages that show "
-                   "them must be given the new ones.", "Rotate badge key")
+        "Rotate ping key"), "New ping key made: give your jobs' slug URLs the new key."),
+    "badge": (Confirm(
+        "Rotate the badge key?",
+        "Badge URLs made with the current key stop working: pages that show them must be "
+        "given the new ones.", "Rotate badge key"), "New badge key made."),
+}
 
 
 def delete_confirm(project: Project) -> Confirm:
@@ -69,10 +70,11 @@ def render_settings(project: Project, status: int = 200, *, name_form=None, key_
         "name_form": name_form or ProjectForm(formdata=None, name=project.name),
         "transfer_form": transfer_form,
         "new_key": new_key,
-        "rotate_ping_key": rotate_ping_key_confirm(),
-        "rotate_badge_key": rotate_badge_key_confirm(),
+        "rotations": ROTATIONS,
         "delete_confirm": delete_confirm(project),
         "slug_url": ping_url(base_url(), f"{project.ping_key}/"),
+        "badges": badge_links(project, base_url()),
+        "badge_preview": preview_path(project),
         **members_context(project, **members),
     }
     if htmx and htmx.target == "api-keys":
@@ -158,32 +160,20 @@ def revoke_key(code: str, key_id: int):
     return to_settings(project, "api-keys-card")
 
 
-@bp.post("/projects/<code>/ping-key/rotate")
+@bp.post("/projects/<code>/<any(ping, badge):which>-key/rotate")
 @login_required
-def rotate_ping_key(code: str):
-    """A new ping key: slug URLs with the old one answer 404 from now on."""
+def rotate_key(code: str, which: str):
+    """A new ping key (slug URLs with the old one answer 404 from now on) or
+    badge key (badge URLs made with the old one stop working)."""
     project = project_or_404(code, "write")
+    confirm, done = ROTATIONS[which]
     if not confirmed():
-        return confirm_page(rotate_ping_key_confirm(),
-                            url_for("projects.settings", code=code, _anchor="ping-key"))
-    project.ping_key = new_ping_key()
+        return confirm_page(confirm, url_for("projects.settings", code=code,
+                                             _anchor=f"{which}-key"))
+    setattr(project, f"{which}_key", new_ping_key())
     db.session.commit()
-    flash("New ping key made: give your jobs' slug URLs the new key.", "info")
-    return to_settings(project, "ping-key")
-
-
-@bp.post("/projects/<code>/badge-key/rotate")
-@login_required
-def rotate_badge_key(code: str):
-    """A new badge key: badge URLs made with the old one stop working."""
-    project = project_or_404(code, "write")
-    if not confirmed():
-        return confirm_page(rotate_badge_key_confirm(),
-                            url_for("projects.settings", code=code, _anchor="badge-key"))
-    project.badge_key = new_ping_key()
-    db.session.commit()
-    flash("New badge key made.", "info")
-    return to_settings(project, "badge-key")
+    flash(done, "info")
+    return to_settings(project, f"{which}-key")
 
 
 @bp.post("/projects/<code>/transfer")
