@@ -123,6 +123,9 @@ class Config:
     RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "20 per hour")
     # Invitations one user may send (each is a mail to an address they choose).
     RATELIMIT_INVITE = os.environ.get("RATELIMIT_INVITE", "30 per hour")
+    # Dashboard imports one user may run (each holds a web worker while the
+    # Healthchecks site answers, up to 3 × INTEGRATIONS_TIMEOUT per call).
+    RATELIMIT_IMPORT = os.environ.get("RATELIMIT_IMPORT", "10 per hour")
     RATELIMIT_API = os.environ.get("RATELIMIT_API", "1200 per minute")
     RATELIMIT_API_WRONG_KEY = os.environ.get("RATELIMIT_API_WRONG_KEY", "60 per minute")
     # Pings: per check, and unknown-check pings per client address; counted in

@@ -68,7 +68,7 @@ def create_api_key(email: str, label: str, project_name: str | None, read_only: 
         project = existing_project(project_name)
         if not projects.can_write(projects.role_in(user.id, project.id)):
             raise click.ClickException(f"{email} cannot write to the project {project.name!r}")
-    row, key = ApiKey.issue(project, label, read_only=read_only)
+    row, key = ApiKey.issue(project, label, read_only=read_only, created_by=user)
     db.session.add(row)
     db.session.commit()
     kind = "read-only" if read_only else "read-write"

@@ -101,3 +101,61 @@ def test_turning_reminders_on_for_a_down_check_schedules_one(app, api, client, n
     assert load_check(app, uuid).next_nag is not None
     body = api("get", f"/checks/{uuid}").get_json()
     assert (body["nag_period"], body["failure_threshold"]) == (300, 1)
+
+
+def test_a_run_that_finishes_too_fast_goes_down_saying_so(app, api, client, new_check, mailbox,
+                                                          worker):
+    """min_runtime (Healthchecks #236): start, then a success 0 s later, against 60 s."""
+    uuid = new_check(timeout=3600, min_runtime=60)
+    assert api("get", f"/checks/{uuid}").get_json()["min_runtime"] == 60
+    client.get(f"/ping/{uuid}")  # up first: the alert below is a change of state
+    client.get(f"/ping/{uuid}/start")
+    client.get(f"/ping/{uuid}")
+    assert load_check(app, uuid).status == "down"
+    reason = "ran 0 s, expected at least 60 s"
+    with app.app_context():
+        assert db.session.scalar(sa.select(Flip.reason).where(Flip.new_status == "down")) == reason
+        ping = db.session.scalars(sa.select(Ping).order_by(Ping.n.desc())).first()
+        assert (ping.kind, ping.msg) == ("fail", reason)
+    [mail] = mailbox.wait_for(1, timeout=10)
+    assert mail["Subject"] == "DOWN: nightly-backup" and reason in mail.get_body(
+        ("plain",)).get_content()
+    # Cleared with null, as max_runtime is; then a short run is a success.
+    assert api("post", f"/checks/{uuid}", json={"min_runtime": None}).get_json()[
+        "min_runtime"] is None
+    client.get(f"/ping/{uuid}/start")
+    client.get(f"/ping/{uuid}")
+    assert load_check(app, uuid).status == "up"
+
+
+@pytest.mark.parametrize("value", [-1, 0.5, "60", True, 400 * 86400])
+def test_a_bad_min_runtime_is_a_400(api, value):
+    r = api("post", "/checks/", json={"name": "x", "min_runtime": value})
+    assert r.status_code == 400 and "min_runtime must" in r.get_json()["error"]
+
+
+def test_the_readmes_too_fast_example_runs_as_written(app, live_server, user, new_check,
+                                                      tmp_path):
+    """README, "Less noise": its two lines, run by bash with curl against a live
+    server, a backup.sh that returns at once: the check goes down saying why."""
+    import os
+    import re
+    import subprocess
+
+    from support import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("**Runs that finish too fast**"):]
+    script = re.search(r"```bash\n(.*?)```", section, re.S).group(1)
+    uuid = new_check(timeout=3600)
+    backup = tmp_path / "backup.sh"
+    backup.write_text("#!/bin/sh\nexit 0\n")
+    backup.chmod(0o755)
+    env = {**os.environ, "HB": live_server, "KEY": user[1], "UUID": uuid}
+    subprocess.run(["bash", "-e", "-c", script.replace("curl ", "curl -sf ")], cwd=tmp_path,
+                   env=env, check=True, capture_output=True, timeout=30)
+    check = load_check(app, uuid)
+    assert (check.min_runtime, check.status) == (60, "down")
+    with app.app_context():
+        assert db.session.scalar(sa.select(Flip.reason).where(Flip.new_status == "down")) == (
+            "ran 0 s, expected at least 60 s")

@@ -19,7 +19,9 @@ def test_it_lists_channels_as_healthchecks_does(api):
     assert api("get", "/channels/").get_json() == {"channels": []}
     made = add_channel(api)
     assert api("get", "/channels/").get_json() == {
-        "channels": [{"id": made["id"], "name": "ops", "kind": "email"}]}
+        # Healthchecks' three fields, then our routing (every event at once unless told).
+        "channels": [{"id": made["id"], "name": "ops", "kind": "email",
+                      "events": ["down", "up", "reminder"], "delay": 0}]}
     assert len(made["id"]) == 36  # a UUID, as Healthchecks' clients expect
 
 

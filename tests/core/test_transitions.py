@@ -113,3 +113,23 @@ def test_down_reasons():
     assert down_reason(EVERY_HOUR, None, NOW) == "no ping within the schedule and grace time"
     assert down_reason(EVERY_HOUR, NOW - timedelta(minutes=1), NOW) == (
         "no ping within the schedule and grace time")
+
+
+def test_a_run_shorter_than_min_runtime_is_a_failure_saying_how_long_it_ran():
+    """Healthchecks #236: a job that "succeeds" in 2 s has not done its work."""
+    started = state(last_start=NOW - timedelta(seconds=2), min_runtime=60)
+    out = next_state(started, "success", "GET", None, started.last_start, NOW)
+    assert (out.kind, out.status, out.failure) == ("fail", "down",
+                                                   "ran 2 s, expected at least 60 s")
+    long_enough = state(last_start=NOW - timedelta(seconds=61), min_runtime=60)
+    out = next_state(long_enough, "success", "GET", None, long_enough.last_start, NOW)
+    assert (out.kind, out.status, out.failure) == ("success", "up", None)
+
+
+def test_min_runtime_needs_a_measured_run_and_leaves_failures_alone():
+    # No start signal: the run's length is unknown, so it is not judged.
+    out = next_state(state(min_runtime=60), "success", "GET", None, None, NOW)
+    assert (out.kind, out.failure) == ("success", None)
+    started = state(last_start=NOW - timedelta(seconds=2), min_runtime=60)
+    out = next_state(started, "fail", "GET", None, started.last_start, NOW)
+    assert (out.kind, out.failure) == ("fail", None)  # a failure is one already

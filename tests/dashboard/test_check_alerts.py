@@ -52,12 +52,14 @@ def test_it_saves_every_alert_setting(logged_in, api, app):
     r = logged_in.post(logged_in.at("checks/new"), alerts_form(
         [ops, hook], channels=[hook], nag="every", nag_every="2", nag_unit="hours",
         failure_threshold="3", value_min="-1.5", value_max="90", max_runtime="45",
-        max_runtime_unit="minutes", post_only="y", manual_resume="y"))
+        max_runtime_unit="minutes", min_runtime="2", min_runtime_unit="minutes",
+        post_only="y", manual_resume="y"))
     assert r.status_code == 302
     uuid = r.headers["Location"].rsplit("/", 1)[1]
     check = api("get", f"/checks/{uuid}").get_json()
     assert (check["channels"], check["max_runtime"], check["methods"], check["manual_resume"]) == (
         hook, 2700, "POST", True)
+    assert check["min_runtime"] == 120
     stored = load_check(app, uuid)
     assert (stored.nag_period, stored.failure_threshold, stored.value_min, stored.value_max) == (
         7200, 3, -1.5, 90.0)
@@ -69,6 +71,7 @@ def test_it_saves_every_alert_setting(logged_in, api, app):
     assert re.search(r'checked[^>]*value="every"|value="every"[^>]*checked', edit)
     for value in ('id="nag_every"[^>]*value="2"', 'id="failure_threshold"[^>]*value="3"',
                   'id="value_min"[^>]*value="-1.5"', 'id="max_runtime"[^>]*value="45"',
+                  'id="min_runtime"[^>]*value="2"',
                   'checked id="post_only"', 'checked id="manual_resume"'):
         assert re.search(value, edit), value
     r = logged_in.post(f"/checks/{uuid}/edit", alerts_form([ops, hook]),

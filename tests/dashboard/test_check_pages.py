@@ -318,3 +318,29 @@ def test_the_cron_preview_explains_an_expression(logged_in):
     assert "invalid cron expression" in html
     html = logged_in.htmx("/checks/cron-preview?cron=*+*+*+*+*&tz=Nowhere").get_data(as_text=True)
     assert "unknown timezone" in html
+
+
+@pytest.mark.parametrize("version, made", [(3, {"name": "backup", "slug": "backup"}),
+                                           (1, {"name": "backup"})],
+                         ids=["set-by-a-v3-client", "derived-by-v1"])
+def test_a_rename_in_the_dashboard_never_changes_the_slug(logged_in, client, user, api, app,
+                                                          version, made):
+    """The form has no slug field, so saving it must not touch the slug: a
+    v3 client's slug "backup" on a check named "backup" looks derived from the
+    name, yet jobs ping /ping/<ping-key>/backup."""
+    from browser_form import submitted
+
+    from support import ping_key_of
+
+    r = client.post(f"/api/v{version}/checks/", json=made, headers={"X-Api-Key": user[1]})
+    assert r.status_code == 201
+    uuid = r.get_json()["ping_url"].rsplit("/", 1)[1]
+    slug = api("get", f"/checks/{uuid}").get_json()["slug"]
+    assert slug == "backup"
+    edit = f"/checks/{uuid}/edit"
+    r = logged_in.client.post(edit, data=submitted(logged_in.get(edit).get_data(as_text=True),
+                                                   edit, name="nightly backup"))
+    assert r.status_code == 302
+    after = api("get", f"/checks/{uuid}").get_json()
+    assert (after["name"], after["slug"]) == ("nightly backup", "backup")
+    assert logged_in.get(f"/ping/{ping_key_of(app)}/backup").status_code == 200

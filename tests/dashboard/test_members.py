@@ -227,3 +227,31 @@ def test_without_channels_alerts_mail_the_members_who_want_them(app, team, api, 
     assert got == ["alice@example.com", "bob@example.com"]
     page = carol.get(f"/checks/{uuid}").get_data(as_text=True)
     assert "email to alice@example.com, bob@example.com (the project has no channels)" in page
+
+
+def test_a_removed_or_leaving_members_api_keys_go_with_them(app, team, client, user):
+    bob = as_user(app, "bob@example.com")
+    r = bob.post(f"/projects/{team}/keys", {"label": "bob-laptop"})
+    bobs_key = re.search(r'id="new-api-key" class="copy-text">(hb_[^<]+)<',
+                         r.get_data(as_text=True)).group(1)
+    assert client.get("/api/v3/checks/", headers={"X-Api-Key": bobs_key}).status_code == 200
+    alice = as_user(app, "alice@example.com")
+    page = alice.get(f"/projects/{team}/settings/").get_data(as_text=True)
+    assert "<td>bob@example.com</td>" in page  # the owner sees who made which key
+    with app.app_context():
+        member_id = db.session.scalar(sa.select(Membership.id).join(User).where(
+            User.email == "bob@example.com", Membership.project_id == project_of(app)[0]))
+    r = alice.post(f"/projects/{team}/members/{member_id}/remove", {"confirmed": "yes"})
+    assert "1 API key(s) they made were revoked" in alice.get(r.headers["Location"]).get_data(
+        as_text=True)
+    assert client.get("/api/v3/checks/", headers={"X-Api-Key": bobs_key}).status_code == 401
+    # alice's own key (made by make_user, by nobody in particular) is untouched.
+    assert client.get("/api/v3/checks/", headers={"X-Api-Key": user[1]}).status_code == 200
+    # Leaving does the same.
+    carol = as_user(app, "carol@example.com")
+    join(app, "carol@example.com", "member")
+    r = carol.post(f"/projects/{team}/keys", {"label": "carols"})
+    carols_key = re.search(r'id="new-api-key" class="copy-text">(hb_[^<]+)<',
+                           r.get_data(as_text=True)).group(1)
+    assert carol.post(f"/projects/{team}/leave", {"confirmed": "yes"}).status_code == 302
+    assert client.get("/api/v3/checks/", headers={"X-Api-Key": carols_key}).status_code == 401

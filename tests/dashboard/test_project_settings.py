@@ -2,6 +2,8 @@
 key, the badge key, its name, and the danger zone."""
 
 import re
+from html import unescape
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -126,6 +128,30 @@ def test_rotating_the_badge_key_asks_first(logged_in, app):
     assert badge_key() == old
     r = logged_in.post(logged_in.at("badge-key/rotate"), {"confirmed": "yes"})
     assert r.status_code == 302 and badge_key() != old
+
+
+def test_rotating_the_badge_key_retires_every_checks_badge_urls_too(logged_in, api, new_check):
+    """A check's /b/2/<key> URL is as public as the project's: rotating is the
+    one way to take a published badge back, so it gives every check a new key."""
+    uuids = [new_check(name="a"), new_check(name="b")]
+
+    def badge_paths() -> list[str]:
+        return [urlsplit(api("get", f"/checks/{u}").get_json()["badge_url"]).path for u in uuids]
+
+    old = badge_paths()
+    for path in old:
+        assert logged_in.get(path).status_code == 200
+    r = logged_in.post(logged_in.at("badge-key/rotate"))
+    assert "every check's own badge URLs (/b/2/…" in unescape(r.get_data(as_text=True))
+    assert logged_in.get(old[0]).status_code == 200  # nothing happened yet
+    assert logged_in.post(logged_in.at("badge-key/rotate"),
+                          {"confirmed": "yes"}).status_code == 302
+    new = badge_paths()
+    assert len(set(new) | set(old)) == 4
+    for gone, path in zip(old, new, strict=True):
+        assert logged_in.get(gone).status_code == 404
+        assert logged_in.get(path).status_code == 200
+        assert logged_in.get(path.replace("/b/2/", "/b/3/")).status_code == 200
 
 
 def project_owner(app) -> int:

@@ -315,6 +315,10 @@ def test_0009_gives_every_check_its_own_badge_key_and_empty_peer_fields(old_app)
     assert len(keys) == before["checks"] and len(set(keys)) == len(keys)
     assert all(len(k) == 36 for k in keys)
     assert {tuple(r[1:]) for r in found} == {(None, "", "", "", False, False, False)}
+    upgrade()  # 0010: min_runtime and who made each key, empty for what exists
+    assert {r[0] for r in rows("SELECT min_runtime FROM checks")} == {None}
+    assert {r[0] for r in rows("SELECT created_by_id FROM api_keys")} == {None}
     downgrade(revision="0008")
     assert counts() == before
+    no_dangling_references()
     upgrade()

@@ -81,7 +81,9 @@ def test_a_changed_key_is_said_on_the_channel_pages_not_a_500(changed_key, web, 
     assert edit.status_code == 200 and "Cannot decrypt" in edit.get_data(as_text=True)
 
 
-def test_a_changed_key_fails_deliveries_saying_why(changed_key, web, app, receiver):
+def test_a_changed_key_fails_deliveries_saying_why(changed_key, web, app, receiver, no_worker):
+    # No worker: one left running by an earlier test still has the old key,
+    # and would open the channel and deliver.
     assert app.test_client().get(f"/api/push/{changed_key}?status=down").status_code == 200
     settle_deliveries(app)
     with app.app_context():

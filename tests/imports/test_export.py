@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from support import ROOT, load_check, make_user, own_project, project_of
 from webapp.core.channels import add_channel, parse_channel
-from webapp.core.models import Check, Project, User
+from webapp.core.models import Channel, Check, Project, User
 from webapp.db import db
 
 PUSH_TOKEN = "KumaToken0123456789abcdefABCDEF0"
@@ -25,8 +25,10 @@ def seed(api, receiver) -> dict[str, str]:
     setting, an email and a webhook channel, one check paused. {name: uuid}."""
     email = api("post", "/channels/", json={"kind": "email", "name": "ops",
                                             "value": "ops@example.com"}).get_json()["id"]
+    # The on-call hook: routed (downs only, after 15 minutes), which a move keeps.
     api("post", "/channels/", json={"kind": "webhook", "name": "hook", "value": {
-        "url": f"{receiver.url}/hook", "headers": {"X-Token": "s3cret-header"}}})
+        "url": f"{receiver.url}/hook", "headers": {"X-Token": "s3cret-header"}},
+        "events": ["down"], "delay": 900})
     made = {}
     for fields in (
         {"name": "nightly", "slug": "nightly-db", "tags": "db prod", "desc": "pg_dump\nto S3",
@@ -111,7 +113,8 @@ def test_a_copy_into_another_project_is_equal_without_secrets(app, api, receiver
         add_channel(bob_id, parse_channel({"kind": "email", "name": "ops",
                                            "value": "bob@example.com"}))
         add_channel(bob_id, parse_channel({"kind": "webhook", "name": "hook",
-                                           "value": f"{receiver.url}/bobs"}))
+                                           "value": f"{receiver.url}/bobs",
+                                           "events": ["down"], "delay": 900}))
     path = write(tmp_path, original)
     result = flask_cli("import", "heartbeats", path, "--project", bob_code)
     assert result.exit_code == 0, result.output
@@ -161,6 +164,8 @@ def test_moving_a_project_with_its_secrets_keeps_every_url(app, client, api, rec
     assert "checks 5 created, 0 updated, 0 unchanged, 0 not imported" in result.output
     moved = export(flask_cli, bob_code, "--include-secrets")
     assert comparable(moved) == comparable(original)
+    assert {(c["name"], tuple(c["events"]), c["delay"]) for c in moved["channels"]} == {
+        ("ops", ("down", "up", "reminder"), 0), ("hook", ("down",), 900)}
     assert client.post(f"/ping/{made['nightly']}", data="OK").status_code == 200
     assert client.get(f"/api/push/{PUSH_TOKEN}").status_code == 200
     assert load_check(app, made["nightly"]).project_id == bob_id
@@ -243,3 +248,22 @@ def test_the_readmes_migrating_commands_work(app, client, user, flask_cli, hc, k
     with app.app_context():
         copied = db.session.scalars(sa.select(Check.name).where(Check.project_id == copy_id))
         assert sorted(copied) == sorted(c["name"] for c in backups["checks"])
+
+
+def test_a_linked_channel_keeps_its_own_routing_and_the_report_says_so(app, api, receiver,
+                                                                         flask_cli, tmp_path):
+    seed(api, receiver)
+    original = export(flask_cli, project_of(app)[1])
+    bob_id, bob_code = bobs_project(app)
+    with app.app_context():
+        add_channel(bob_id, parse_channel({"kind": "email", "name": "ops",
+                                           "value": "bob@example.com"}))
+        add_channel(bob_id, parse_channel({"kind": "webhook", "name": "hook",
+                                           "value": f"{receiver.url}/bobs"}))
+    result = flask_cli("import", "heartbeats", write(tmp_path, original), "--project", bob_code)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("is kept, not the source's") == 1  # the hook, not ops
+    with app.app_context():
+        hook = db.session.scalar(sa.select(Channel).where(Channel.project_id == bob_id,
+                                                          Channel.name == "hook"))
+        assert (hook.events, hook.delay) == ("down up reminder", 0)

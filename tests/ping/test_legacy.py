@@ -112,3 +112,30 @@ def test_an_authorization_header_that_is_not_base64_text_is_a_401(client, check)
             b"\xff\xfe:\xff").decode()):
         r = client.get("/api/pings/?service=60y4e", headers={"Authorization": header})
         assert r.status_code == 401 and "log in with HTTP Basic auth" in r.get_json()["error"]
+
+
+def test_joining_another_project_leaves_ones_own_services_unambiguous(app, api, client, check):
+    """Email and password reach every project the user may write to, their own
+    first: a same-named check in a project they join does not turn their jobs'
+    reports into 409s; a name found only in the joined project still works."""
+    from support import project_of
+    from webapp.core.models import Project, User
+    from webapp.core.projects import add_member
+
+    _, bobs_key = make_user(app, "bob@example.com", "bob-password")
+    theirs = api("post", "/checks/", key=bobs_key,
+                 json={"name": "bobs", "slug": "60y4e"}).get_json()
+    only_theirs = api("post", "/checks/", key=bobs_key,
+                      json={"name": "shared-job", "slug": "shared-job"}).get_json()
+    with app.app_context():
+        bobs_project = db.session.get(Project, project_of(app, "bob@example.com")[0])
+        alice = db.session.scalar(sa.select(User).where(User.email == "alice@example.com"))
+        add_member(bobs_project, alice, "member")
+        db.session.commit()
+    r = client.post("/api/pings/?service=60y4E", headers=PASSWORD)
+    assert r.status_code == 200 and r.get_json()["service"] == "cert-sync"
+    r = client.post("/api/pings/?service=shared-job", headers=PASSWORD)
+    assert r.status_code == 200 and r.get_json()["service"] == "shared-job"
+    with app.app_context():
+        counts = dict(db.session.execute(sa.select(Check.uuid, Check.n_pings)).all())
+    assert (counts[check], counts[theirs["uuid"]], counts[only_theirs["uuid"]]) == (1, 0, 1)

@@ -145,6 +145,15 @@ def test_anything_wrong_in_a_project_badge_url_is_a_404(client, api, new_check, 
     assert client.get(bad).status_code == 404
 
 
+@pytest.mark.parametrize("signed", [
+    "%C3%A9" * 8, "%C3%A9" * 8 + "-2", "%C3%A9" * 7 + "A", "AAAA%20AAA", "AAAA.AAA", "AAAA+AAA"])
+@pytest.mark.parametrize("rest", [".svg", "/db.svg", ".json"])
+def test_a_signature_outside_the_signatures_alphabet_is_a_404(client, badge_key, signed, rest):
+    """"éééééééé" once reached hmac.compare_digest, whose TypeError on a
+    non-ASCII str was a 500 for anyone: no signature of ours has such a character."""
+    assert client.get(f"/badge/{badge_key}/{signed}{rest}").status_code == 404
+
+
 def test_an_unknown_badge_key_is_a_404_even_with_its_signature(app, client):
     from webapp.core.badges import project_badge_url
 

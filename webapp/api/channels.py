@@ -14,7 +14,9 @@ bp = Blueprint("channels", __name__)
 
 
 def channel_json(channel: Channel) -> dict:
-    return {"id": channel.code, "name": channel.name, "kind": channel.kind}
+    # Healthchecks' three fields, then ours: the routing (`core.routing`).
+    return {"id": channel.code, "name": channel.name, "kind": channel.kind,
+            "events": channel.events.split(), "delay": channel.delay}
 
 
 @bp.get("/channels/")

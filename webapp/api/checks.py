@@ -65,6 +65,7 @@ def check_json(check: Check) -> dict:
         "methods": check.methods,
         "last_duration": round(check.last_duration) if check.last_duration is not None else None,
         "max_runtime": check.max_runtime,
+        "min_runtime": check.min_runtime,
         "nag_period": check.nag_period,
         "failure_threshold": check.failure_threshold,
         "value_min": check.value_min,

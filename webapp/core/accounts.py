@@ -134,16 +134,22 @@ class ApiKey(Model):
     prefix: so.Mapped[str] = so.mapped_column(sa.String(12))
     key_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Who made it: shown beside it, and its keys go with a member who leaves or
+    # is removed. None for keys made before this was kept, or by a deleted user.
+    created_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
     project: so.Mapped[Project] = so.relationship()
+    created_by: so.Mapped[User | None] = so.relationship()
 
     @classmethod
-    def issue(cls, project: Project, label: str = "", *, read_only: bool = False
-              ) -> tuple[ApiKey, str]:
+    def issue(cls, project: Project, label: str = "", *, read_only: bool = False,
+              created_by: User | None = None) -> tuple[ApiKey, str]:
         """A new key row and the key itself, which is shown once and never stored."""
         key = "hb_" + secrets.token_urlsafe(30)
         row = cls(project=project, label=label, read_only=read_only, prefix=key[:8],
-                  key_hash=hash_key(key))
+                  key_hash=hash_key(key), created_by=created_by)
         return row, key
 
     @classmethod

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import NamedTuple
@@ -29,6 +30,10 @@ SHIELDS_COLORS = {"up": "success", "late": "important", "down": "critical"}
 # A project badge URL's signature: 8 characters, then "-2" when "late" shows as
 # "up" (two states); bare, or "-3", when it shows as itself (three states).
 SIGNATURE_LENGTH = 8
+# The URL-safe base64 alphabet `signature` writes in. Anything else is no
+# signature of ours, and must not reach hmac.compare_digest, which refuses a
+# str holding non-ASCII characters with a TypeError.
+SIGNATURE_CHARS = re.compile(r"[A-Za-z0-9_-]+")
 STATE_SUFFIXES = {"": 3, "-3": 3, "-2": 2}
 
 
@@ -79,9 +84,11 @@ def signature(badge_key: str, tag: str, secret: str) -> str:
 def split_signature(text: str) -> tuple[str, int] | None:
     """(signature, states) of a URL's signature segment; None when its suffix
     is neither "", "-2" nor "-3" (Healthchecks reads anything but "-2" as
-    three states; an unknown suffix is a 404 here rather than a guess)."""
+    three states; an unknown suffix is a 404 here rather than a guess), or
+    when the signature holds a character no signature of ours has."""
     sig, suffix = text[:SIGNATURE_LENGTH], text[SIGNATURE_LENGTH:]
-    if len(sig) != SIGNATURE_LENGTH or suffix not in STATE_SUFFIXES:
+    if len(sig) != SIGNATURE_LENGTH or not SIGNATURE_CHARS.fullmatch(sig) \
+            or suffix not in STATE_SUFFIXES:
         return None
     return sig, STATE_SUFFIXES[suffix]
 

@@ -15,6 +15,7 @@ from .addresses import url_refusal
 from .errors import FieldError
 from .models import Channel, Check, check_channels
 from .projects import alert_emails
+from .routing import ALL_EVENTS, parse_delay, parse_events
 from .text import control_error
 from .users import email_error
 
@@ -82,8 +83,16 @@ def parse_channel(data: Any) -> dict:
         # others the "host" is a token or a topic, which a lookup would leak to DNS.
         if err := private_target_error(value, resolve=False):
             raise FieldError(err)
-    return {"kind": kind, "name": name or default_name(kind, value), "value": value,
-            "headers": headers}
+    fields = {"kind": kind, "name": name or default_name(kind, value), "value": value,
+              "headers": headers}
+    # Only when given: a channel made without them gets every event at once
+    # (the model's defaults), and an import that re-saves a channel leaves
+    # the routing someone chose for it alone.
+    if "events" in data:
+        fields["events"] = parse_events(data["events"])
+    if "delay" in data:
+        fields["delay"] = parse_delay(data["delay"])
+    return fields
 
 
 def header_error(name: str, value: str) -> str | None:
@@ -137,12 +146,16 @@ def add_channel(project_id: int, fields: dict, *, join_checks: bool = True) -> C
 
 
 def update_channel(channel: Channel, fields: dict) -> None:
-    """Change name, value and headers (not the kind); commits.
+    """Change name, value, headers, and the routing when given (not the kind); commits.
 
-    Notifications already queued keep the target they were made with.
+    Notifications already queued keep the target and due time they were made with.
     """
     channel.name, channel.value = fields["name"], fields["value"]
     channel.headers = fields["headers"]
+    if "events" in fields:
+        channel.events = fields["events"]
+    if "delay" in fields:
+        channel.delay = fields["delay"]
     db.session.commit()
 
 
@@ -178,6 +191,8 @@ class Target(NamedTuple):
     kind: str
     target: str  # the channel's value: addresses, a URL
     name: str
+    events: str = ALL_EVENTS  # core.routing: which events it is sent
+    delay: int = 0  # seconds a down waits before it is sent
 
 
 def alert_targets(conn: sa.Connection, check_id: int, project_id: int) -> list[Target]:
@@ -190,13 +205,14 @@ def alert_targets(conn: sa.Connection, check_id: int, project_id: int) -> list[T
     words, so the two cannot disagree.
     """
     rows = conn.execute(
-        sa.select(Channel.id, Channel.kind, Channel.value, Channel.name)
+        sa.select(Channel.id, Channel.kind, Channel.value, Channel.name, Channel.events,
+                  Channel.delay)
         .join(check_channels, check_channels.c.channel_id == Channel.id)
         .where(check_channels.c.check_id == check_id)
         .order_by(Channel.id)
     ).all()
     if rows:
-        return [Target(r.id, r.kind, r.value, r.name) for r in rows]
+        return [Target(r.id, r.kind, r.value, r.name, r.events, r.delay) for r in rows]
     if conn.scalar(sa.select(Channel.id).where(Channel.project_id == project_id).limit(1)):
         return []
     return [Target(None, "email", email, "") for email in alert_emails(conn, project_id)]

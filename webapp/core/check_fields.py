@@ -102,6 +102,9 @@ def parse_fields(data: Any) -> dict:
     if "max_runtime" in data:
         # null (or 0) clears it: runs may then last as long as the grace time.
         out["max_runtime"] = _seconds(data, "max_runtime") if data["max_runtime"] else None
+    if "min_runtime" in data:
+        # null (or 0) clears it: a run may then be as short as it likes.
+        out["min_runtime"] = _seconds(data, "min_runtime") if data["min_runtime"] else None
     if "schedule" in data:
         # Several OnCalendar expressions go on lines of their own, as in Healthchecks.
         out["schedule"] = _str(data, "schedule", 100, lines=True).strip()

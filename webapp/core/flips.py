@@ -9,7 +9,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from .channels import alert_targets
-from .models import Flip, Notification
+from .models import Channel, Flip, Notification
+from .routing import route
 
 flips = Flip.__table__
 notifications = Notification.__table__
@@ -31,14 +32,29 @@ def new_job_id() -> str:
 
 
 def queue_notifications(conn: sa.Connection, check_id: int, project_id: int, flip_id: int | None,
-                        event: str, now: datetime) -> list[tuple[int, str]]:
-    """One outbox row per channel the check alerts; returns (id, job id) pairs."""
-    rows = [
-        {"flip_id": flip_id, "check_id": check_id, "channel_id": channel_id, "event": event,
-         "kind": kind, "target": target, "status": "pending", "attempts": 0, "error": "",
-         "created": now, "job_id": new_job_id(), "next_attempt": now}
-        for channel_id, kind, target, _ in alert_targets(conn, check_id, project_id)
-    ]
+                        event: str, now: datetime,
+                        down_since: datetime | None = None) -> list[tuple[int, str]]:
+    """One outbox row per channel the check alerts and the event is routed to
+    (`core.routing`); returns the (id, job id) pairs to queue now.
+
+    A down held back by a channel's delay gets its row now, due later, and no
+    job: the sweep starts one when it is due, so a crash cannot lose it. A
+    recovery cancels such a row while it waits, and then sends that channel
+    no "up" either: nobody there heard of the down.
+    """
+    targets = alert_targets(conn, check_id, project_id)
+    cancelled = cancel_held_downs(conn, check_id, now, RECOVERED_IN_DELAY) \
+        if event == "up" else set()
+    rows = []
+    for t in targets:
+        decision = route(t.events, t.delay, event, now, down_since)
+        if not decision.send or t.channel_id in cancelled:
+            continue
+        rows.append({"flip_id": flip_id, "check_id": check_id, "channel_id": t.channel_id,
+                     "event": event, "kind": t.kind, "target": t.target, "status": "pending",
+                     "attempts": 0, "error": "", "created": now,
+                     "job_id": None if decision.held else new_job_id(),
+                     "next_attempt": decision.due or now})
     if not rows:
         return []
     result = conn.execute(
@@ -46,7 +62,32 @@ def queue_notifications(conn: sa.Connection, check_id: int, project_id: int, fli
                                            sort_by_parameter_order=True),
         rows,
     )
-    return [(row.id, row.job_id) for row in result]
+    return [(row.id, row.job_id) for row in result if row.job_id is not None]
+
+
+def cancel_held_downs(conn: sa.Connection, check_id: int, now: datetime,
+                      why: str) -> set[int | None]:
+    """Cancel the check's downs still waiting for a channel's delay; the channels whose were.
+
+    Only rows of channels with a delay: a channel told at once keeps its
+    down (retried if it failed), as before. A row being sent right now (its
+    lease holds) is left to finish: that channel hears of the down, so it
+    hears of the recovery too.
+    """
+    delayed = sa.select(Channel.id).where(Channel.delay > 0).scalar_subquery()
+    result = conn.execute(
+        sa.update(notifications)
+        .where(notifications.c.check_id == check_id, notifications.c.channel_id.in_(delayed),
+               notifications.c.event == "down", notifications.c.status == "pending",
+               sa.or_(notifications.c.lease_until.is_(None), notifications.c.lease_until < now))
+        .values(status="cancelled", error=why, job_id=None, lease_until=None)
+        .returning(notifications.c.channel_id)
+    )
+    return {row.channel_id for row in result}
+
+
+RECOVERED_IN_DELAY = "not sent: the check recovered within the channel's delay"
+LEFT_DOWN_IN_DELAY = "not sent: the check was no longer down when the channel's delay ended"
 
 
 def record_flip(
@@ -74,6 +115,10 @@ def record_flip(
         .returning(flips.c.id)
     ).scalar_one()
     if not is_alert(old_status, new_status):
+        if old_status == "down":
+            # Paused while a channel's down waits: when its delay ends the
+            # check is not "still down", so that channel is told nothing.
+            cancel_held_downs(conn, check_id, now, LEFT_DOWN_IN_DELAY)
         return []
     return queue_notifications(conn, check_id, project_id, flip_id, new_status, now)
 
@@ -81,9 +126,10 @@ def record_flip(
 def record_reminder(conn: sa.Connection, check_id: int, project_id: int,
                     now: datetime) -> list[tuple[int, str]]:
     """Reminder rows for a check that is still down, tied to the flip that put it there."""
-    flip_id = conn.scalar(
-        sa.select(flips.c.id)
+    down = conn.execute(
+        sa.select(flips.c.id, flips.c.created)
         .where(flips.c.check_id == check_id, flips.c.new_status == "down")
         .order_by(flips.c.id.desc()).limit(1)
-    )
-    return queue_notifications(conn, check_id, project_id, flip_id, "reminder", now)
+    ).first()
+    flip_id, down_since = (down.id, down.created) if down else (None, None)
+    return queue_notifications(conn, check_id, project_id, flip_id, "reminder", now, down_since)

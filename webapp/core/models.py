@@ -83,6 +83,9 @@ class Check(Model):
     manual_resume: so.Mapped[bool] = so.mapped_column(default=False)
     # How long a started run may take before the check goes down; None: grace.
     max_runtime: so.Mapped[int | None]
+    # The shortest a started run may take: a success sooner is a failure
+    # (a backup that "finished" in 2 s did not run). None: any length.
+    min_runtime: so.Mapped[int | None]
     # While down, remind every nag_period seconds (0: never); next_nag is when.
     nag_period: so.Mapped[int] = so.mapped_column(default=0)
     next_nag: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
@@ -169,6 +172,11 @@ class Channel(Model):
     value: so.Mapped[str] = so.mapped_column(EncryptedText)
     # webhook only: extra request headers, as a JSON object.
     headers: so.Mapped[dict] = so.mapped_column(EncryptedJSON, default=dict)
+    # Which events it is sent, space-separated (down, up, reminder), and how
+    # long a down must last before it is: a simple escalation, cancelled by a
+    # recovery within the delay.
+    events: so.Mapped[str] = so.mapped_column(sa.String(50), default="down up reminder")
+    delay: so.Mapped[int] = so.mapped_column(default=0)
     created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     checks: so.Mapped[list[Check]] = so.relationship(

@@ -79,6 +79,7 @@ class StateRow(NamedTuple):
     tz: str
     grace_to_end_of_day: bool
     max_runtime: int | None
+    min_runtime: int | None
     manual_resume: bool
     methods: str
     last_ping: datetime | None
@@ -111,7 +112,7 @@ def state_of(row: StateRow) -> CheckState:
     return CheckState(row.status, schedule_of(row), row.last_ping, row.last_start,
                       row.last_start_rid, row.last_duration, row.methods, row.manual_resume,
                       row.failure_threshold, row.fail_count, row.value_min, row.value_max,
-                      row.nag_period, row.next_nag)
+                      row.nag_period, row.next_nag, min_runtime=row.min_runtime)
 
 
 def run_start_of(conn: sa.Connection, check_id: int, state: CheckState,

@@ -9,10 +9,12 @@ for other people's projects.
 
 from __future__ import annotations
 
+import uuid
+
 import sqlalchemy as sa
 
-from ..db import db
-from .models import Check, Membership, Project, User
+from ..db import db, rows_changed
+from .models import ApiKey, Check, Membership, Project, User, new_ping_key
 
 WRITERS = ("owner", "member")
 
@@ -49,10 +51,15 @@ def projects_of(user_id: int) -> list[tuple[Project, str]]:
     return [(row[0], row[1]) for row in rows]
 
 
-def writable_project_ids(user_id: int) -> list[int]:
-    """The projects whose checks the user may ping and change."""
-    return list(db.session.scalars(sa.select(Membership.project_id).where(
-        Membership.user_id == user_id, Membership.role.in_(WRITERS))))
+def writable_project_tiers(user_id: int) -> list[list[int]]:
+    """The projects whose checks the user may ping and change: the ones they
+    own, then the ones they are a member of. A name is looked for in the first
+    tier first, so that joining someone else's project cannot make a name the
+    user's own jobs report under ambiguous."""
+    rows = db.session.execute(sa.select(Membership.project_id, Membership.role).where(
+        Membership.user_id == user_id, Membership.role.in_(WRITERS))).all()
+    return [[pid for pid, role in rows if role == "owner"],
+            [pid for pid, role in rows if role != "owner"]]
 
 
 def find_project(code: str) -> Project | None:
@@ -110,6 +117,26 @@ def add_member(project: Project, user: User, role: str) -> tuple[Membership, boo
     row = Membership(project=project, user=user, role=role)
     db.session.add(row)
     return row, True
+
+
+def remove_member(member: Membership) -> int:
+    """Take someone out of a project, with the API keys they made in it (a key
+    would otherwise keep their access); for the caller to commit. Returns how
+    many keys went."""
+    keys = rows_changed(db.session.execute(sa.delete(ApiKey).where(
+        ApiKey.project_id == member.project_id, ApiKey.created_by_id == member.user_id)))
+    db.session.delete(member)
+    return keys
+
+
+def rotate_badge_key(project: Project) -> None:
+    """A new badge key for the project and for each of its checks; for the
+    caller to commit. Both kinds of badge URL go together: the project's
+    (signed with its key) and each check's /b/2|3/<check badge key>, which
+    would otherwise stay public for good, with no way to take it back."""
+    project.badge_key = new_ping_key()
+    for check in db.session.scalars(sa.select(Check).where(Check.project_id == project.id)):
+        check.badge_key = str(uuid.uuid4())
 
 
 def transfer_ownership(project: Project, new_owner: Membership) -> None:

@@ -30,6 +30,7 @@ class CheckState(NamedTuple):
     value_max: float | None = None
     nag_period: int = 0
     next_nag: datetime | None = None
+    min_runtime: int | None = None
 
 
 class Outcome(NamedTuple):
@@ -96,6 +97,14 @@ def ignored(state: CheckState, method: str) -> bool:
     return state.status == "paused" and state.manual_resume
 
 
+def too_fast(duration: float | None, min_runtime: int | None) -> str | None:
+    """Why a run that reported success counts as a failure for being too short;
+    None when it was long enough, or its length is unknown (no start signal)."""
+    if duration is None or not min_runtime or duration >= min_runtime:
+        return None
+    return f"ran {duration:.0f} s, expected at least {min_runtime} s"
+
+
 def run_stays_open(state: CheckState, kind: str, rid: str | None) -> bool:
     """Whether the open run outlives a success or failure with this rid, as in
     Healthchecks (hc/api/models.py, Check.ping): only a success that names
@@ -130,7 +139,11 @@ def next_state(state: CheckState, kind: str, method: str, rid: str | None,
             fail_count=state.fail_count,
             next_nag=state.next_nag,
         )
-    failure = value_failure(value, state.value_min, state.value_max) if kind == "success" else None
+    duration = (now - run_start).total_seconds() if run_start is not None else None
+    failure = None
+    if kind == "success":
+        failure = (value_failure(value, state.value_min, state.value_max)
+                   or too_fast(duration, state.min_runtime))
     if failure:
         kind = "fail"
     fail_count = state.fail_count + 1 if kind == "fail" else 0
@@ -141,7 +154,6 @@ def next_state(state: CheckState, kind: str, method: str, rid: str | None,
         # and reporting, so it keeps (or takes up) its schedule; it is only a
         # success that brings a down check back.
         status = "down" if state.status == "down" and kind == "fail" else "up"
-    duration = (now - run_start).total_seconds() if run_start is not None else None
     run_open = run_stays_open(state, kind, rid)
     return _outcome(
         state.schedule,

@@ -6,7 +6,13 @@ every new check through `check_actions.create_check` (the project's check
 limit), so an import can store nothing the API would refuse. A field the
 rules refuse is left out of that check and reported; a refused schedule or
 timeout refuses the whole check, since a check with another schedule than
-its source's would alert at the wrong times.
+its source's would alert at the wrong times, and so does a refused push
+token (or uuid): the check's old ping URL would not reach it, and a run
+after it could not find it again, so each run would make one more.
+
+The uuid or push token names a check across runs, so two checks of the
+source with the same one are not both taken: the first is, and the repeat
+is refused (merging them would keep the settings of the last alone).
 
 An existing check is changed only in the fields that differ from the
 source, so a second run of the same import writes nothing at all.
@@ -14,6 +20,7 @@ source, so a second run of the same import writes nothing at all.
 
 from __future__ import annotations
 
+import uuid as uuidlib
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -25,12 +32,15 @@ from ..core.channels import add_channel, parse_channel, resolve_channels, update
 from ..core.check_fields import apply_fields, parse_fields
 from ..core.errors import CheckLimitReached, FieldError
 from ..core.models import Channel, Check
+from ..core.routing import parse_delay, parse_events, routing_words
 from ..core.times import utcnow
 from ..db import db
 from .report import CREATED, LINKED, SKIPPED, UNCHANGED, UPDATED, Item, Report
 
 # Fields whose refusal refuses the check: they decide when it alerts.
 ESSENTIAL = frozenset({"timeout", "schedule", "tz"})
+# Fields whose refusal refuses the check: they are its ping URLs.
+URL_FIELDS = frozenset({"push_token"})
 ACTOR = "import"
 W = TypeVar("W")
 R = TypeVar("R")
@@ -47,6 +57,8 @@ class ChannelSpec:
     name: str
     fields: dict | None = None
     missing: str = ""  # why it cannot be made here, when it has no fields
+    # Which events it is sent and after what delay, when the source says.
+    routing: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -62,6 +74,9 @@ class CheckSpec:
     # checks then alert every channel, as a check made here does).
     channels: list[str] | None = None
     paused: bool | None = None  # None: leave it as it is
+    # The source's key of the check's badge URLs (/b/2|3/<key>.svg), as the
+    # source gave it: kept when it is a UUID no other check here has.
+    badge_key: object = None
     notes: list[str] = field(default_factory=list)  # what the reader could not carry
     refused: str = ""  # why the source's check cannot be imported at all, when it cannot
 
@@ -129,17 +144,34 @@ def _carry_channel(project_id: int, spec: ChannelSpec, channel: Channel | None,
             return None
         item.outcome = LINKED
         item.notes.append(f"stands for the {channel.kind} channel {channel.name!r} here")
+        if note := _routing_kept(channel, spec.routing):
+            item.notes.append(note)
         return channel
     fields = parse_channel({"kind": spec.kind, "name": spec.name, **spec.fields})
     if channel is None:
         item.outcome = CREATED
         return add_channel(project_id, fields, join_checks=False)  # commits
-    if (channel.value, channel.headers) == (fields["value"], fields["headers"]):
+    routing = (fields.get("events", channel.events), fields.get("delay", channel.delay))
+    if (channel.value, channel.headers, channel.events, channel.delay) == (
+            fields["value"], fields["headers"], *routing):
         item.outcome = UNCHANGED
     else:
         update_channel(channel, fields)  # commits
         item.outcome = UPDATED
     return channel
+
+
+def _routing_kept(channel: Channel, routing: dict) -> str | None:
+    """What to say when a linked channel here is routed otherwise than the source's."""
+    try:
+        events = parse_events(routing["events"]) if "events" in routing else channel.events
+        delay = parse_delay(routing["delay"]) if "delay" in routing else channel.delay
+    except FieldError as e:
+        return f"the source's routing is not carried: {e}"
+    if (events, delay) == (channel.events, channel.delay):
+        return None
+    return (f"its routing here ({routing_words(channel.events, channel.delay)}) is kept, "
+            f"not the source's ({routing_words(events, delay)})")
 
 
 # --- checks ----------------------------------------------------------------------------
@@ -158,9 +190,18 @@ def apply_checks(project_id: int, specs: list[CheckSpec], channel_codes: Carried
     keyless = [s for s in specs if s.identity() is None]
     by_name = pair_up(keyless, lambda s: (s.data.get("name", ""), s.data.get("slug", "")),
                       others, lambda c: (c.name, c.slug))
+    seen: set[tuple[str, str]] = set()
     for spec in specs:
         item = report.add("check", spec.name, spec.ref)
         item.notes.extend(spec.notes)
+        identity = spec.identity()
+        if identity in seen:
+            item.notes.append(f"not imported: an earlier check of the source has the same "
+                              f"{IDENTITY_WORDS[identity[0]]} {identity[1]!r}, and a ping "
+                              "URL names one check")
+            continue
+        if identity is not None:
+            seen.add(identity)
         if spec.refused:
             item.notes.append(f"not imported: {spec.refused}")
             continue
@@ -176,11 +217,15 @@ def apply_checks(project_id: int, specs: list[CheckSpec], channel_codes: Carried
             item.notes.append(f"not imported: {_reason(e)}")
 
 
+IDENTITY_WORDS = {"uuid": "uuid", "push_token": "push token"}
+
+
 def _reason(e: Exception) -> str:
     if isinstance(e, CheckLimitReached):
         return "the project has reached its check limit (MAX_CHECKS_PER_PROJECT)"
     if isinstance(e, sa.exc.IntegrityError):
-        return "another check took its uuid or push token meanwhile; run the import again"
+        return ("another check took its uuid, push token or badge key meanwhile; run the "
+                "import again")
     return str(e)
 
 
@@ -198,7 +243,8 @@ def _find(project_id: int, spec: CheckSpec) -> Check | None:
 
 def _validated(spec: CheckSpec, channel_codes: Carried, item: Item) -> dict | None:
     """The spec's fields through the API's rules; each refused one is reported
-    and left out; None (the check refused) when a schedule field is refused."""
+    and left out; None (the check refused) when a schedule field or its push
+    token is refused."""
     accepted = {}
     for key, value in spec.data.items():
         try:
@@ -207,6 +253,11 @@ def _validated(spec: CheckSpec, channel_codes: Carried, item: Item) -> dict | No
             if key in ESSENTIAL:
                 item.outcome = SKIPPED
                 item.notes.append(f"not imported: its {key} cannot be carried: {e}")
+                return None
+            if key in URL_FIELDS:
+                item.outcome = SKIPPED
+                item.notes.append(f"not imported: its {key} cannot be carried ({e}), and "
+                                  "without it its push URL would not reach the check here")
                 return None
             item.notes.append(f"{key} not carried: {e}")
             continue
@@ -232,21 +283,52 @@ def _validated(spec: CheckSpec, channel_codes: Carried, item: Item) -> dict | No
 def _carry_check(project_id: int, spec: CheckSpec, check: Check | None, fields: dict,
                  item: Item) -> None:
     now = utcnow()
+    badge_key = _badge_key(spec.badge_key, check, item)
     if check is None:
         check = check_actions.create_check(project_id, fields, now, uuid=spec.uuid)
+        if badge_key is not None:
+            check.badge_key = badge_key
         db.session.commit()
         item.outcome = CREATED
     else:
         changed = changed_fields(check, fields)
         if changed:
             apply_fields(check, changed, now)
+        if badge_key is not None and check.badge_key != badge_key:
+            check.badge_key = changed["badge_key"] = badge_key
+        if changed:
             db.session.commit()
             item.notes.append("changed: " + ", ".join(sorted(changed)))
         item.outcome = UPDATED if changed else UNCHANGED
     item.uuid = check.uuid
+    if badge_key is not None:
+        item.notes.append(f"badge URLs kept: /b/2/{badge_key}.svg (and /b/3/, other formats)")
     if _sync_paused(check, spec.paused) and item.outcome == UNCHANGED:
         item.outcome = UPDATED
         item.notes.append("changed: paused" if spec.paused else "changed: resumed")
+
+
+def _badge_key(value: object, check: Check | None, item: Item) -> str | None:
+    """The source's badge key, when it can be the check's: a UUID that no
+    other check has (a badge URL shows one check). Reported either way."""
+    if value is None:
+        return None
+    try:
+        key = str(uuidlib.UUID(value)) if isinstance(value, str) else None
+    except ValueError:
+        key = None
+    if key is None:
+        item.notes.append(f"badge key not carried: {str(value)[:50]!r} is no UUID; the "
+                          "check's badge URLs here are new ones")
+        return None
+    query = sa.select(Check.id).where(Check.badge_key == key)
+    if check is not None:
+        query = query.where(Check.id != check.id)
+    if db.session.scalar(query.limit(1)) is not None:
+        item.notes.append(f"badge key {key} not carried: another check here has it; the "
+                          "check's badge URLs here are new ones")
+        return None
+    return key
 
 
 def changed_fields(check: Check, fields: dict) -> dict:

@@ -7,7 +7,9 @@ schedule and tz, methods, manual_resume, the keyword filters, the status and
 the ids of its integrations; and, for a read-write key only, the URLs built
 on its uuid (the newest versions also give `uuid` itself). The uuid is the
 check's ping URL, so it is kept: once DNS points at Heartbeats, every
-/ping/<uuid> URL answers here.
+/ping/<uuid> URL answers here. So is the key of its badge URL (`badge_url`,
+/b/2/<badge key>.svg, as hc/api/tests/test_check_badge.py names it), so that
+a README's badge keeps showing the check.
 
 A read-only key is refused: Healthchecks shows it a `unique_key` instead of
 each uuid (api.md, "When using the read-only API key..."), and a check that
@@ -30,11 +32,13 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import uuid as uuidlib
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3.exceptions
 
 from ..alerts import outbound
 from ..alerts.transports.base import causes, connection_trouble
@@ -42,8 +46,16 @@ from .apply import ChannelSpec, CheckSpec, apply_channels, apply_checks
 from .report import ImportRefused, Report
 
 MAX_ANSWER = 16 * 1024 * 1024  # a project of thousands of checks is a few MB
+# `timeout` bounds each socket read only: a site that sends a byte just within
+# it could hold a web worker for hours. The whole answer gets this many times
+# the timeout; read1 returns as soon as anything has come, so the deadline is
+# checked at least once per timeout.
+ANSWER_TIMEOUTS = 3
+CHUNK = 64 * 1024
 API_SUFFIX = re.compile(r"/api(/v[123])?/?$")
 PRINTABLE_KEY = re.compile(r"[!-~]{1,200}")
+# A check's badge URL as Healthchecks gives it: SITE_ROOT/b/2/<badge key>.svg.
+CHECK_BADGE = re.compile(r".*/b/[23]/([^/]+)\.(?:svg|json|shields)")
 # The fields of a Healthchecks check that are its settings, copied as they are.
 COPIED = ("name", "slug", "tags", "desc", "grace", "manual_resume", "methods",
           "start_kw", "success_kw", "failure_kw", "filter_subject", "filter_default_fail")
@@ -84,6 +96,7 @@ def fetch(root: str, api_key: str, *, allow_private: bool, timeout: float
 
 
 def _get(session: requests.Session, url: str, api_key: str, timeout: float) -> Any:
+    deadline = time.monotonic() + ANSWER_TIMEOUTS * timeout
     try:
         r = session.get(url, headers={"X-Api-Key": api_key, "Accept": "application/json"},
                         timeout=timeout, allow_redirects=False, stream=True)
@@ -94,9 +107,7 @@ def _get(session: requests.Session, url: str, api_key: str, timeout: float) -> A
             raise ImportRefused(
                 f"{url} answered with a redirect to {r.headers.get('Location', '?')[:200]}: "
                 "give that address instead (the API key is sent to no other address)")
-        body = r.raw.read(MAX_ANSWER + 1, decode_content=True)
-    if len(body) > MAX_ANSWER:
-        raise ImportRefused(f"{url} answered with more than {MAX_ANSWER // 2**20} MB")
+        body = _body(r, url, timeout, deadline)
     if r.status_code == 401:
         hint = " (a read-only key cannot list integrations)" if "channels" in url else ""
         raise ImportRefused(f"Healthchecks refused the API key{hint}: "
@@ -106,9 +117,34 @@ def _get(session: requests.Session, url: str, api_key: str, timeout: float) -> A
                             "address of a Healthchecks site?".replace("  ", " "))
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than json can go
         raise ImportRefused(f"{url} did not answer with JSON: is this the address of a "
                             "Healthchecks site?") from None
+
+
+def _body(r: requests.Response, url: str, timeout: float, deadline: float) -> bytes:
+    """The answer's body, read as it comes. The reads are urllib3's own, whose
+    errors (a connection closed before Content-Length's end, a read timeout)
+    are no requests exceptions."""
+    host = urlsplit(url).hostname
+    chunks, size = [], 0
+    try:
+        while chunk := r.raw.read1(CHUNK, decode_content=True):
+            size += len(chunk)
+            if size > MAX_ANSWER:
+                raise ImportRefused(f"{url} answered with more than {MAX_ANSWER // 2**20} MB")
+            if time.monotonic() > deadline:
+                raise ImportRefused(
+                    f"{host} took more than {ANSWER_TIMEOUTS * timeout:g} s to send its "
+                    "answer: is the site overloaded? Try again later")
+            chunks.append(chunk)
+    except urllib3.exceptions.ReadTimeoutError:
+        raise ImportRefused(f"{host} stopped answering for {timeout:g} s in the middle of "
+                            "its answer: try again later") from None
+    except (urllib3.exceptions.HTTPError, OSError):
+        raise ImportRefused(f"the connection to {host} broke off in the middle of its "
+                            "answer: try again later") from None
+    return b"".join(chunks)
 
 
 def unreachable(e: requests.RequestException, url: str, timeout: float) -> str:
@@ -126,7 +162,7 @@ def _error_of(body: bytes) -> str:
     """The `error` of a Healthchecks error answer, if it is one."""
     try:
         doc = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return ""
     return str(doc.get("error", ""))[:200] if isinstance(doc, dict) else ""
 
@@ -174,10 +210,27 @@ def check_spec(doc: dict) -> CheckSpec:
     refs = [c.strip() for c in channels.split(",") if c.strip()] \
         if isinstance(channels, str) else None
     spec = CheckSpec(name, uuid or "no uuid", data, uuid=uuid, channels=refs,
-                     paused=doc.get("status") == "paused", notes=notes)
+                     paused=doc.get("status") == "paused", notes=notes,
+                     badge_key=badge_key_of(doc.get("badge_url"), notes))
     if uuid is None:
         spec.refused = "its answer holds no uuid (neither uuid nor a ping_url ending in one)"
     return spec
+
+
+def badge_key_of(badge_url: object, notes: list[str]) -> str | None:
+    """The badge key in a check's badge URL; a note when it has none we can read."""
+    if badge_url is None or badge_url == "":
+        return None  # versions before per-check badges give none
+    try:
+        match = CHECK_BADGE.fullmatch(urlsplit(badge_url).path) \
+            if isinstance(badge_url, str) else None
+    except ValueError:  # a malformed IPv6 literal
+        match = None
+    if match is None:
+        notes.append(f"badge_url not carried: {str(badge_url)[:200]!r} is not a check's "
+                     "badge URL (…/b/2/<badge key>.svg); its badge URLs here are new ones")
+        return None
+    return match.group(1)
 
 
 def channel_spec(doc: dict) -> ChannelSpec:

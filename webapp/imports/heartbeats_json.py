@@ -2,16 +2,19 @@
 
     {"format": "heartbeats-project", "version": 1, "exported": "...",
      "secrets": false, "project": {"name": ...},
-     "channels": [{"id", "kind", "name"[, "value", "headers"]}],
+     "channels": [{"id", "kind", "name", "events", "delay"[, "value", "headers"]}],
      "checks": [{"name", "slug", ..., "paused", "channels": [channel ids][, "uuid",
-                 "push_token"]}]}
+                 "push_token", "badge_key"]}]}
 
 Secrets are what a viewer of the project is not shown: a check's uuid and
 push token (its ping URLs) and a channel's value and headers (addresses,
-URLs, tokens). They are written only when asked for (`--include-secrets`).
+URLs, tokens). They are written only when asked for (`--include-secrets`),
+and so is a check's badge key: not secret, but like the uuid it names one
+check, so only a move (not a copy beside the original) can keep it.
 
-An export with secrets moves a project: its checks keep their uuids and push
-tokens, so every ping URL keeps working where it is imported, and its
+An export with secrets moves a project: its checks keep their uuids, push
+tokens and badge keys, so every ping and badge URL keeps working where it is
+imported, and its
 channels are made there. One without them copies a project: the checks get
 new ping URLs, are found again by name and slug when the import runs again,
 and each channel must exist where it is imported (by kind and name).
@@ -41,7 +44,10 @@ CHECK_FIELDS = ("name", "slug", "tags", "desc", "timeout", "grace", "tz", "grace
                 "methods", "manual_resume", "max_runtime", "nag_period", "failure_threshold",
                 "value_min", "value_max", "start_kw", "success_kw", "failure_kw",
                 "filter_subject", "filter_body", "filter_default_fail")
-CHECK_SECRETS = ("uuid", "push_token")
+CHECK_SECRETS = ("uuid", "push_token", "badge_key")
+# What else a check of an export holds; any other field is reported, not dropped.
+CHECK_KNOWN = frozenset({*CHECK_FIELDS, *CHECK_SECRETS, "kind", "schedule", "paused",
+                         "channels"})
 
 
 def export_project(project: Project, *, include_secrets: bool = False) -> tuple[dict, list[str]]:
@@ -49,7 +55,9 @@ def export_project(project: Project, *, include_secrets: bool = False) -> tuple[
     warnings: list[str] = []
     channels = []
     for channel in project_channels(project.id):
-        doc: dict[str, Any] = {"id": channel.code, "kind": channel.kind, "name": channel.name}
+        # Its routing is no secret: it goes with or without --include-secrets.
+        doc: dict[str, Any] = {"id": channel.code, "kind": channel.kind, "name": channel.name,
+                               "events": channel.events.split(), "delay": channel.delay}
         if include_secrets:
             if channel.settings_unreadable:
                 warnings.append(f"channel {channel.name!r}: its settings cannot be decrypted "
@@ -100,6 +108,9 @@ def channel_spec(doc: dict) -> ChannelSpec:
         if kind == "webhook":
             value = {"url": value, "headers": doc.get("headers") or {}}
         spec.fields = {"value": value}
+    spec.routing = {k: doc[k] for k in ("events", "delay") if k in doc}
+    if spec.fields is not None:
+        spec.fields.update(spec.routing)
     return spec
 
 
@@ -107,6 +118,11 @@ def check_spec(doc: dict) -> CheckSpec:
     data = {key: doc[key] for key in CHECK_FIELDS if key in doc}
     if doc.get("kind", "simple") != "simple" and "schedule" in doc:
         data["schedule"] = doc["schedule"]  # a schedule makes the check cron or OnCalendar
+    notes = [f"{key} not carried: a check of a Heartbeats export has no such field"
+             for key in doc if key not in CHECK_KNOWN]
+    if "schedule" in doc and "schedule" not in data:
+        notes.append("schedule not carried: the check's kind is simple (a schedule needs "
+                     "\"kind\": \"cron\" or \"oncalendar\")")
     if doc.get("push_token"):
         data["push_token"] = doc["push_token"]
     name = data.get("name") if isinstance(data.get("name"), str) else ""
@@ -116,7 +132,8 @@ def check_spec(doc: dict) -> CheckSpec:
     channels = doc.get("channels")
     spec = CheckSpec(str(name), uuid or "", data, uuid=uuid,
                      channels=[str(c) for c in channels] if isinstance(channels, list) else None,
-                     paused=bool(doc.get("paused")))
+                     paused=bool(doc.get("paused")), notes=notes,
+                     badge_key=doc.get("badge_key"))
     if "channels" in doc and not isinstance(channels, list):
         spec.notes.append("channels not carried: they must be a list of the export's "
                           "channel ids")

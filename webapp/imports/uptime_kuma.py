@@ -144,9 +144,23 @@ def read_backup(doc: Any) -> list[Monitor]:
         resend_interval=m.get("resendInterval", 0), push_token=m.get("pushToken"),
         description=m.get("description"), upside_down=bool(m.get("upsideDown")),
         tags=[(str(t.get("name") or ""), str(t.get("value") or ""))
-              for t in m.get("tags") or [] if isinstance(t, dict)],
-        notifications=len(m.get("notificationIDList") or {}),
+              for t in _listed(m, "tags", list, "a list of tags") if isinstance(t, dict)],
+        notifications=len(_listed(m, "notificationIDList", (dict, list),
+                                  "an object of notification ids")),
     ) for m in items]
+
+
+def _listed(m: dict, key: str, kinds: type | tuple[type, ...], what: str) -> Any:
+    """A monitor's list (tags) or map (notificationIDList: {id: true}, as
+    monitor.js toJSON writes it); ImportRefused when it is something else."""
+    value = m.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, kinds):
+        raise ImportRefused(f"not an Uptime Kuma backup as Kuma writes it: the {key} of "
+                            f"monitor {str(m.get('id'))[:50]!r} is {str(value)[:50]!r}, not "
+                            f"{what}")
+    return value
 
 
 def tag_word(name: str, value: str) -> str:

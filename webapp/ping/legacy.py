@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from ..core.models import ApiKey, Check
 from ..core.pings import UA_LIMIT
-from ..core.projects import writable_project_ids
+from ..core.projects import writable_project_tiers
 from ..core.text import can_name_a_row
 from ..core.times import utc_iso
 from ..core.users import authenticate, normalize_email
@@ -28,8 +28,9 @@ from .request import PingRequest
 LOG_IN = "log in with HTTP Basic auth: your email and password, or any name and an API key"
 
 
-def basic_auth_projects(request: PingRequest) -> list[int] | None:
-    """The ids of the projects the Basic auth reaches; None when it names nobody."""
+def basic_auth_projects(request: PingRequest) -> list[list[int]] | None:
+    """The ids of the projects the Basic auth reaches, in tiers searched in
+    turn (see `writable_project_tiers`); None when it names nobody."""
     auth = request.authorization
     if auth is None or auth.type != "basic" or not auth.password:
         return None
@@ -39,7 +40,7 @@ def basic_auth_projects(request: PingRequest) -> list[int] | None:
         if key.read_only:
             raise PingRefused(403, "this API key is read-only: reporting a run needs a "
                                    "read-write key")
-        return [key.project_id]
+        return [[key.project_id]]
     email = normalize_email(auth.username or "")
     # Guessing passwords here draws on the login form's budgets.
     address = request.remote_addr or ""
@@ -50,28 +51,33 @@ def basic_auth_projects(request: PingRequest) -> list[int] | None:
     if user is None:
         count_failed_login(email, address)
         return None
-    return writable_project_ids(user.id)
+    return writable_project_tiers(user.id)
 
 
-def find_service(project_ids: list[int], code: str) -> list[sa.Row]:
-    """(uuid, name) of the projects' checks that `code` names: a uuid, or a slug (any case)."""
+def find_service(tiers: list[list[int]], code: str) -> list[sa.Row]:
+    """(uuid, name) of the checks that `code` names, a uuid or a slug (any case),
+    in the first tier of projects that has any."""
     if not can_name_a_row(code):
         return []
     where = Check.uuid == code if is_uuid(code) else Check.slug == code.lower()
-    return list(db.session.execute(
-        sa.select(Check.uuid, Check.name).where(Check.project_id.in_(project_ids), where)
-        .limit(2)).all())
+    for project_ids in tiers:
+        found = list(db.session.execute(
+            sa.select(Check.uuid, Check.name).where(Check.project_id.in_(project_ids), where)
+            .limit(2)).all())
+        if found:
+            return found
+    return []
 
 
 def report(request: PingRequest) -> dict[str, Any]:
     """Report a run of `service`; non-empty `data` raises an alert with that text."""
-    project_ids = basic_auth_projects(request)
-    if project_ids is None:
+    tiers = basic_auth_projects(request)
+    if tiers is None:
         raise PingRefused(401, LOG_IN)
     code = (param(request, "service") or "").strip()
     if not code:
         raise PingRefused(400, "service is required: the check's uuid or slug")
-    found = find_service(project_ids, code)
+    found = find_service(tiers, code)
     if len(found) > 1:
         raise PingRefused(409, f"ambiguous service {code!r}: more than one check has this slug")
     missing = f"no check of yours has the uuid or slug {code!r}"

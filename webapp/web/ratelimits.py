@@ -80,14 +80,16 @@ def protect_signup(app: Flask, endpoint: str) -> None:
     _wrap(app, endpoint, limiter_of(app).limit(_setting("RATELIMIT_SIGNUP"), methods=["POST"]))
 
 
-def protect_invitations(app: Flask, endpoint: str) -> None:
-    """Invitations sent per logged-in user: each is a mail to any address, so
-    an account must not become a way to send mail in bulk."""
+def protect_per_user(app: Flask, endpoint: str, setting_name: str) -> None:
+    """POSTs to `endpoint` per logged-in user, counted apart from every other
+    endpoint's: for what costs others something at each call, such as an
+    invitation (a mail to any address: an account must not become a way to
+    send mail in bulk) or an import (a web worker held while another site answers)."""
 
-    def inviter() -> str:
+    def user() -> str:
         return f"user:{current_user.get_id()}"
 
-    _wrap(app, endpoint, limiter_of(app).limit(_setting("RATELIMIT_INVITE"), key_func=inviter,
+    _wrap(app, endpoint, limiter_of(app).limit(_setting(setting_name), key_func=user,
                                                methods=["POST"]))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...core.channels import Target
 from ...core.keywords import keyword_list
 from ...core.models import Check
+from ...core.routing import ALL_EVENTS, routing_words
 from ...core.schedules import every_words, seconds_in_words
 from ...core.transitions import run_limit
 
@@ -16,7 +17,11 @@ def audience_words(targets: list[Target]) -> str:
     if targets[0].channel_id is None:
         addresses = ", ".join(t.target for t in targets)
         return f"email to {addresses} (the project has no channels)"
-    return ", ".join(f"{t.name} ({t.kind})" for t in targets)
+    # A channel's routing is said only where it narrows "every event, at once".
+    return ", ".join(f"{t.name} ({t.kind}"
+                     + ("" if t.events == ALL_EVENTS and not t.delay
+                        else f": {routing_words(t.events, t.delay)}") + ")"
+                     for t in targets)
 
 
 def bounds_words(low: float | None, high: float | None) -> str:
@@ -50,7 +55,9 @@ def alert_words(check: Check, targets: list[Target]) -> list[tuple[str, str]]:
         ("Failures", "the first one alerts" if n == 1 else f"{n} in a row alert"),
         ("Values", bounds_words(check.value_min, check.value_max)),
         ("Runs", f"a started run may take {seconds_in_words(run_limit(check.schedule_spec))}"
-         + ("" if check.max_runtime else " (the grace time)")),
+         + ("" if check.max_runtime else " (the grace time)")
+         + (f", and one that succeeds in under {seconds_in_words(check.min_runtime)} fails"
+            if check.min_runtime else "")),
     ]
     if check.methods == "POST":
         rows.append(("Pings", "only POST pings count"))

@@ -1,4 +1,5 @@
-"""The dashboard's channel form: kind, name, where to send, and a webhook's headers.
+"""The dashboard's channel form: kind, name, where to send, a webhook's headers,
+and the routing (which events, after what delay).
 
 Headers are typed one "Name: value" per line. The form hands everything to
 `core.channels.parse_channel`, the API's own validation, and shows its reason next
@@ -9,13 +10,21 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from ...core.channels import HEADER_NAME_RE, KINDS, header_error, parse_channel
 from ...core.errors import FieldError
-from .fields import sentence, strip
+from ...core.routing import parse_delay, parse_events
+from .fields import UNIT_CHOICES, UNITS, sentence, split_seconds, strip
 
 # An edit form shows the header names with this in place of their values,
 # which are secrets (tokens): a line still carrying it keeps the old value.
@@ -75,6 +84,19 @@ class ChannelForm(FlaskForm):
     value = StringField("Send to", filters=[strip])
     headers = TextAreaField("Custom headers",
                             description="Webhooks only, optional: one Name: value per line.")
+    events = SelectMultipleField("Send", default=["down", "up", "reminder"],
+                                 choices=[SelectChoice("down", "when a check goes down"),
+                                          SelectChoice("up", "when it recovers"),
+                                          SelectChoice("reminder", "reminders while down")],
+                                 validate_choice=False)  # parse_events says why
+    delay = IntegerField("Only if still down after", default=0, validators=[Optional()],
+                         description="0: at once. A recovery before then cancels the alert "
+                                     "to this channel, and its recovery message too.")
+    delay_unit = SelectField("Delay unit", choices=UNIT_CHOICES, default="minutes")
+    # Set by the templates that draw the routing fields: a form posted
+    # without them (an older page) leaves the routing as it is, rather than
+    # reading the missing boxes as "no events".
+    routing_shown = HiddenField(default=None)
 
     def __init__(self, *args, saved_headers: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,10 +119,29 @@ class ChannelForm(FlaskForm):
                                   "or choose Webhook.")
         self.parsed_headers = parsed
 
+    def routing(self) -> dict:
+        """`events` and `delay` as parse_channel takes them; errors go to their fields."""
+        if not self.routing_shown.data:
+            return {}
+        out: dict = {}
+        try:
+            out["events"] = parse_events(self.events.data or [])
+        except FieldError as e:
+            self.events.errors = [sentence(str(e))]
+        if not self.delay.errors:
+            try:
+                out["delay"] = parse_delay((self.delay.data or 0)
+                                           * UNITS.get(self.delay_unit.data, 1))
+            except FieldError as e:
+                self.delay.errors = [sentence(str(e))]
+        return out
+
     def validate(self, extra_validators=None) -> bool:
         """The fields, then the API's rules for the value (addresses, URL) on top."""
         super().validate(extra_validators)
-        if not (self.kind.errors or self.name.errors or self.headers.errors):
+        routing = self.routing()
+        if not (self.kind.errors or self.name.errors or self.headers.errors
+                or self.events.errors or self.delay.errors):
             kind = self.kind.data
             if not self.value.data:
                 self.value.errors = [VALUE_PROMPTS[kind]]
@@ -110,7 +151,7 @@ class ChannelForm(FlaskForm):
                     value = {"url": value, "headers": self.parsed_headers}
                 try:
                     self.channel_fields = parse_channel(
-                        {"kind": kind, "name": self.name.data, "value": value})
+                        {"kind": kind, "name": self.name.data, "value": value, **routing})
                 except FieldError as e:
                     self.value.errors = [sentence(str(e))]
             self._errors = None
@@ -126,3 +167,6 @@ class ChannelForm(FlaskForm):
         """Pre-fill with a channel (the edit page); header values stay hidden."""
         self.kind.data, self.name.data, self.value.data = channel.kind, channel.name, channel.value
         self.headers.data = masked_headers(channel.headers or {})
+        self.events.data = channel.events.split()
+        self.delay.data, self.delay_unit.data = (split_seconds(channel.delay) if channel.delay
+                                                 else (0, "minutes"))

@@ -29,7 +29,15 @@ from ...core.push_tokens import parse_push_token
 from ...core.schedules import MAX_SECONDS, cron_error, oncalendar_error, tz_error
 from ...core.text import control_error
 from ..display.schedule_words import daily_cron, daily_time, one_expression_a_line
-from .fields import UNIT_CHOICES, UNITS, sentence, split_seconds, strip, timezone_choices
+from .fields import (
+    UNIT_CHOICES,
+    UNITS,
+    sentence,
+    split_seconds,
+    strip,
+    timezone_choices,
+    unix_newlines,
+)
 from .keywords import KeywordFields
 
 
@@ -38,7 +46,11 @@ class CheckForm(KeywordFields, FlaskForm):
                                            Length(max=100)])
     tags = StringField("Tags", validators=[Length(max=500)],
                        description="Separated by spaces or commas, e.g. prod db")
-    desc = TextAreaField("Description", validators=[Length(max=10_000)])
+    # A browser sends a text area's line breaks as CRLF (the HTML standard's
+    # form encoding): the filter stores them as the API does, with "\n", and so
+    # Length measures the text that is stored, not the bytes the browser added.
+    desc = TextAreaField("Description", filters=[unix_newlines],
+                         validators=[Length(max=10_000)])
     push_token = StringField(
         "Push token from Uptime Kuma or Tianji", filters=[strip],
         description="Optional. The monitor's old token (the end of its /api/push/ URL): jobs "
@@ -59,7 +71,8 @@ class CheckForm(KeywordFields, FlaskForm):
                        description="minute hour day-of-month month day-of-week")
     # A text area: several expressions go on lines of their own, as systemd takes them.
     oncalendar = TextAreaField(
-        "OnCalendar expression", default="Mon..Fri 09:00", validators=[Length(max=100)],
+        "OnCalendar expression", default="Mon..Fri 09:00", filters=[unix_newlines],
+        validators=[Length(max=100)],
         description="As in a systemd timer, e.g. Mon..Fri 09:00, *-*-01 06:00 or daily; "
                     "one expression a line, each may end in a timezone of its own.")
     tz = SelectField("Timezone", choices=timezone_choices, default="UTC", validate_choice=False)
@@ -82,6 +95,8 @@ class CheckForm(KeywordFields, FlaskForm):
     value_max = FloatField("Highest good value", validators=[Optional()])
     max_runtime = IntegerField("Longest run", validators=[Optional()])
     max_runtime_unit = SelectField("Run time unit", choices=UNIT_CHOICES, default="minutes")
+    min_runtime = IntegerField("Shortest run", validators=[Optional()])
+    min_runtime_unit = SelectField("Shortest run unit", choices=UNIT_CHOICES, default="seconds")
     post_only = BooleanField("Only POST pings count",
                              description="GET and HEAD pings are logged as ignored.")
     manual_resume = BooleanField(
@@ -119,6 +134,9 @@ class CheckForm(KeywordFields, FlaskForm):
 
     def validate_max_runtime(self, field):
         self._check_seconds(field, self.max_runtime_unit.data, "The longest run")
+
+    def validate_min_runtime(self, field):
+        self._check_seconds(field, self.min_runtime_unit.data, "The shortest run")
 
     def validate_failure_threshold(self, field):
         if field.data is None or not 1 <= field.data <= 1000:
@@ -201,24 +219,32 @@ class CheckForm(KeywordFields, FlaskForm):
         at, by = self.at.data, self.deadline_at.data
         return (by.hour * 3600 + by.minute * 60) - (at.hour * 3600 + at.minute * 60)
 
-    def api_fields(self) -> dict:
-        """The form, as the fields `core.check_fields.parse_fields` understands."""
+    def api_fields(self, shown: str | None = None) -> dict:
+        """The form, as the fields `core.check_fields.parse_fields` understands.
+
+        `shown` is the kind the edit form drew the check as (`shown_kind`),
+        None for a new check. Only the daily kind can say "alert at the end of
+        the day": a check the API gave it and the form shows as another kind
+        keeps it (leaving the flag out keeps the stored value), while a check
+        moved away from the daily kind loses it with the choice it was shown as.
+        """
         out = {"name": self.name.data.strip(), "tags": self.tags.data or "",
-               "desc": self.desc.data or "", "grace_to_end_of_day": False}
+               "desc": self.desc.data or ""}
         if self.kind.data == "interval":
             out["timeout"] = self.every.data * UNITS[self.every_unit.data]
             out["grace"] = self.grace.data * UNITS[self.grace_unit.data]
         elif self.kind.data == "daily":
             out["schedule"] = daily_cron(self.at.data.hour, self.at.data.minute)
             out["tz"] = self.tz.data
-            if self.deadline.data == "end_of_day":
-                out["grace_to_end_of_day"] = True
-            else:
+            out["grace_to_end_of_day"] = self.deadline.data == "end_of_day"
+            if not out["grace_to_end_of_day"]:
                 out["grace"] = self.daily_grace()
         else:
             expr = self.cron.data if self.kind.data == "cron" else self.oncalendar.data
             out["schedule"], out["tz"] = expr, self.tz.data
             out["grace"] = self.grace.data * UNITS[self.grace_unit.data]
+        if self.kind.data != "daily" and shown in (None, "daily"):
+            out["grace_to_end_of_day"] = False
         reminding = self.nag.data == "every"
         out["nag_period"] = self.nag_every.data * UNITS[self.nag_unit.data] if reminding else 0
         out["failure_threshold"] = self.failure_threshold.data
@@ -226,6 +252,9 @@ class CheckForm(KeywordFields, FlaskForm):
         runtime = self.max_runtime.data
         out["max_runtime"] = (None if runtime is None
                               else runtime * UNITS[self.max_runtime_unit.data])
+        shortest = self.min_runtime.data
+        out["min_runtime"] = (None if shortest is None
+                              else shortest * UNITS[self.min_runtime_unit.data])
         out["methods"] = "POST" if self.post_only.data else ""
         out["manual_resume"] = bool(self.manual_resume.data)
         out.update(self.keyword_api_fields())
@@ -264,25 +293,37 @@ class CheckForm(KeywordFields, FlaskForm):
         self.value_min.data, self.value_max.data = check.value_min, check.value_max
         if check.max_runtime:
             self.max_runtime.data, self.max_runtime_unit.data = split_seconds(check.max_runtime)
+        if check.min_runtime:
+            self.min_runtime.data, self.min_runtime_unit.data = split_seconds(check.min_runtime)
         self.post_only.data = check.methods == "POST"
         self.manual_resume.data = check.manual_resume
         self.fill_keywords(check)
-        if check.kind == "oncalendar":
-            self.kind.data, self.oncalendar.data = "oncalendar", check.schedule
+        self.kind.data = shown_kind(check)
+        if self.kind.data == "oncalendar":
+            self.oncalendar.data = check.schedule
             self.cron.data = self.cron.default  # not OnCalendar text, should the kind change
-            return
-        if check.kind != "cron":
-            self.kind.data = "interval"
-            return
-        at = daily_time(check.schedule)
-        end = 0 if at is None else at[0] * 3600 + at[1] * 60 + check.grace
-        if at and (check.grace_to_end_of_day or (end < 86400 and check.grace % 60 == 0)):
-            self.kind.data = "daily"
+        elif self.kind.data == "daily":
+            at = daily_time(check.schedule)
+            assert at is not None  # shown_kind says daily only for a daily schedule
             self.at.data = time(*at)
             if check.grace_to_end_of_day:
                 self.deadline.data = "end_of_day"
             else:
+                end = at[0] * 3600 + at[1] * 60 + check.grace
                 self.deadline.data = "by"
                 self.deadline_at.data = time(end // 3600, end % 3600 // 60)
-        else:
-            self.kind.data = "cron"  # includes a daily time whose deadline passes midnight
+
+
+def shown_kind(check) -> str:
+    """The kind of schedule the edit form draws the check as: "daily" for a
+    cron check firing once a day whose deadline the daily kind can say (the end
+    of the day, or a whole minute before midnight), else its own kind."""
+    if check.kind == "oncalendar":
+        return "oncalendar"
+    if check.kind != "cron":
+        return "interval"
+    at = daily_time(check.schedule)
+    end = 0 if at is None else at[0] * 3600 + at[1] * 60 + check.grace
+    if at and (check.grace_to_end_of_day or (end < 86400 and check.grace % 60 == 0)):
+        return "daily"
+    return "cron"  # includes a daily time whose deadline passes midnight

@@ -25,6 +25,11 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def unix_newlines(value):
+    r"""A text area's CRLF (and lone CR) line breaks as "\n", the way the API stores text."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def sentence(message: str) -> str:
     """An API-style reason ("unknown timezone 'X'") as the forms say it: "Unknown timezone 'X'."."""
     return message[0].upper() + message[1:] + ("" if message.endswith(".") else ".")

@@ -13,6 +13,7 @@ from ...alerts.delivery import send_test
 from ...core.channels import add_channel, project_channels, update_channel
 from ...core.check_actions import check_count
 from ...core.models import Channel, Project
+from ...core.routing import routing_words
 from ...db import db
 from ...web.extensions import htmx
 from ...web.loaders import channel_or_404, project_or_404
@@ -22,7 +23,8 @@ from .confirm import Confirm, confirm_page, confirmed
 
 bp = Blueprint("channels", __name__)
 # The words the list, the add form and the edit page use for each kind.
-WORDS = {"kind_labels": KIND_LABELS, "value_labels": VALUE_LABELS, "value_hints": VALUE_HINTS}
+WORDS = {"kind_labels": KIND_LABELS, "value_labels": VALUE_LABELS, "value_hints": VALUE_HINTS,
+         "routing_words": routing_words}
 
 
 def remove_confirm(channel: Channel) -> Confirm:
@@ -77,7 +79,7 @@ def create(code: str):
 @bp.route("/channels/<code>/edit", methods=["GET", "POST"])
 @login_required
 def edit(code: str):
-    """Change a channel's name, where it sends, or a webhook's headers; not its kind."""
+    """Change a channel's name, where it sends, a webhook's headers or its routing; not its kind."""
     channel = channel_or_404(code, "write")
     form = ChannelForm(saved_headers=channel.headers or {})
     form.value.label.text = VALUE_LABELS[channel.kind]

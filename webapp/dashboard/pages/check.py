@@ -28,7 +28,7 @@ from ..display.event_log import event_page, value_points
 from ..display.fingerprint import check_fingerprint
 from ..display.schedule_words import one_expression_a_line, schedule_preview
 from ..display.snippets import push_forms, push_snippets
-from ..forms.check import CheckForm
+from ..forms.check import CheckForm, shown_kind
 from ..forms.fields import sentence
 from .confirm import Confirm, confirm_page, confirmed
 from .home import REFRESH_SECONDS, no_change
@@ -101,13 +101,15 @@ def edit(uuid: str):
     return render_form(form, check.project, check)
 
 
-def form_fields(form: CheckForm, project: Project, current: set[str] | None) -> dict:
+def form_fields(form: CheckForm, project: Project, current: set[str] | None,
+                shown: str | None = None) -> dict:
     """The form as `parse_fields` validates it for the API too; raises FieldError.
 
-    `current` is the check's channel codes (None for a new check). The form's
-    validators mirror the API's rules, so a FieldError here is a safety net.
+    `current` is the check's channel codes and `shown` the kind of schedule the
+    form drew it as (both None for a new check). The form's validators mirror
+    the API's rules, so a FieldError here is a safety net.
     """
-    data = form.api_fields()
+    data = form.api_fields(shown)
     spec = form.channels_spec([c.code for c in project_channels(project.id)], current)
     if spec is not None:
         data["channels"] = spec
@@ -117,8 +119,12 @@ def form_fields(form: CheckForm, project: Project, current: set[str] | None) -> 
 def save(check: Check, form: CheckForm) -> bool:
     """Apply the form to the check; False with the reason shown on the form."""
     try:
-        apply_fields(check, form_fields(form, check.project, {c.code for c in check.channels}),
-                     utcnow())
+        fields = form_fields(form, check.project, {c.code for c in check.channels},
+                             shown_kind(check))
+        # The form has no slug field: a rename here keeps the slug, however it
+        # was made, so the /ping/<ping-key>/<slug> URLs jobs use keep working
+        # (a v3 client's slug "backup" on a check named "backup" looks derived).
+        apply_fields(check, {**fields, "slug": check.slug}, utcnow())
     except FieldError as e:
         form.form_errors.append(sentence(str(e)))
         return False

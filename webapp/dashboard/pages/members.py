@@ -34,13 +34,15 @@ def members_context(project: Project, **extra) -> dict:
 
 
 def leave_confirm(project: Project) -> Confirm:
-    return Confirm(f"Leave “{project.name}”?", "You lose access to its checks at once; "
-                   "only its owner can add you again.", "Leave project")
+    return Confirm(f"Leave “{project.name}”?", "You lose access to its checks at once, and "
+                   "the API keys you made in it stop working; only its owner can add you "
+                   "again.", "Leave project")
 
 
 def remove_confirm(member: Membership) -> Confirm:
     return Confirm(f"Remove {member.user.email}?", "They lose access to the project's checks "
-                   "at once. API keys of the project keep working.", "Remove")
+                   "at once, and the API keys they made in it stop working. If they knew "
+                   "the ping key, rotate it too.", "Remove")
 
 
 def member_of(project: Project, member_id: int) -> Membership:
@@ -84,9 +86,10 @@ def remove(code: str, member_id: int):
         return confirm_page(remove_confirm(member),
                             url_for("projects.settings", code=code, _anchor="members"))
     email = member.user.email
-    db.session.delete(member)
+    keys = projects.remove_member(member)
     db.session.commit()
-    flash(f"{email} is no longer a member.", "info")
+    flash(f"{email} is no longer a member" + (f"; {keys} API key(s) they made were revoked."
+                                              if keys else "."), "info")
     return to_members(project)
 
 
@@ -102,9 +105,10 @@ def leave(code: str):
     if not confirmed():
         return confirm_page(leave_confirm(project),
                             url_for("projects.settings", code=code, _anchor="members"))
-    db.session.delete(mine)
+    keys = projects.remove_member(mine)
     db.session.commit()
-    flash(f"You left “{project.name}”.", "info")
+    flash(f"You left “{project.name}”" + (f"; {keys} API key(s) you made were revoked."
+                                         if keys else "."), "info")
     return redirect(url_for("projects.index"))
 
 

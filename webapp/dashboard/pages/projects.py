@@ -36,8 +36,10 @@ ROTATIONS = {
         "Rotate ping key"), "New ping key made: give your jobs' slug URLs the new key."),
     "badge": (Confirm(
         "Rotate the badge key?",
-        "Badge URLs made with the current key stop working: pages that show them must be "
-        "given the new ones.", "Rotate badge key"), "New badge key made."),
+        "The project's badge URLs (/badge/…) and every check's own badge URLs (/b/2/…, "
+        "/b/3/…) made until now answer 404 from now on: pages that show them must be "
+        "given the new ones.", "Rotate badge key"),
+        "New badge keys made: the project's and every check's badge URLs have changed."),
 }
 
 
@@ -139,7 +141,8 @@ def create_key(code: str):
     form = ApiKeyForm()
     if not form.validate_on_submit():
         return render_settings(project, 400, key_form=form)
-    row, key = ApiKey.issue(project, form.label.data, read_only=form.read_only.data)
+    row, key = ApiKey.issue(project, form.label.data, read_only=form.read_only.data,
+                            created_by=current_user)
     db.session.add(row)
     db.session.commit()
     return render_settings(project, 201, new_key=key)
@@ -164,13 +167,16 @@ def revoke_key(code: str, key_id: int):
 @login_required
 def rotate_key(code: str, which: str):
     """A new ping key (slug URLs with the old one answer 404 from now on) or
-    badge key (badge URLs made with the old one stop working)."""
+    new badge keys (the project's and its checks' old badge URLs stop working)."""
     project = project_or_404(code, "write")
     confirm, done = ROTATIONS[which]
     if not confirmed():
         return confirm_page(confirm, url_for("projects.settings", code=code,
                                              _anchor=f"{which}-key"))
-    setattr(project, f"{which}_key", new_ping_key())
+    if which == "badge":
+        projects.rotate_badge_key(project)
+    else:
+        project.ping_key = new_ping_key()
     db.session.commit()
     flash(done, "info")
     return to_settings(project, f"{which}-key")
