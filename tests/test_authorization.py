@@ -131,6 +131,7 @@ RULES: dict[str, dict[str, str]] = {
     "api.checks.rotate_check_token": {"POST": "api-rw"},
     "api.checks.update_check": {"POST": "api-rw"},
     "api.history.list_flips": {"GET": "api-read"},
+    "api.mute.mute_tag": {"POST": "api-rw-any"},
     "api.history.list_pings": {"GET": "api-rw"},
     "api.history.ping_body": {"GET": "api-rw"},
     "auth.login": {"GET": "public", "POST": "public"},
@@ -156,6 +157,7 @@ RULES: dict[str, dict[str, str]] = {
     "checks.events": {"GET": "read"},
     "checks.live": {"GET": "read"},
     "checks.new": {"GET": "write", "POST": "write"},
+    "checks.mute": {"POST": "write"},
     "checks.pause": {"POST": "write"},
     "checks.resume": {"POST": "write"},
     "checks.rotate": {"POST": "write"},
@@ -201,6 +203,7 @@ FORMS: dict[str, dict[str, str]] = {
     "channels.edit": {"kind": "email", "name": "ops", "value": "ops2@example.com"},
     "checks.new": NAME_ONLY,
     "checks.edit": {**NAME_ONLY, "name": "renamed"},
+    "checks.mute": {"until": "8"},
     "invitations.create": {"email": "frank@example.com", "role": "member"},
     "members.set_role": {"role": "viewer"},
     "members.my_alerts": {"alerts": "on"},
@@ -214,6 +217,7 @@ JSON: dict[str, dict] = {
     "api.channels.create_channel": {"kind": "email", "value": "ops@example.com"},
     "api.checks.create_check": {"name": "from-the-api"},
     "api.checks.update_check": {"name": "renamed"},
+    "api.mute.mute_tag": {"tag": "db", "until": "up"},
 }
 
 

@@ -12,6 +12,7 @@ from ..core.errors import CheckLimitReached
 from ..core.keyword_fields import keyword_json
 from ..core.models import Check
 from ..core.push_tokens import push_token_of
+from ..core.snooze import is_muted
 from ..core.times import utc_iso, utcnow
 from ..core.transitions import shown_status
 from ..core.urls import ping_url, push_url
@@ -71,6 +72,10 @@ def check_json(check: Check) -> dict:
         "value_min": check.value_min,
         "value_max": check.value_max,
         "grace_to_end_of_day": check.grace_to_end_of_day,
+        # Snooze (core.snooze): a time already past no longer mutes, so it reads null.
+        "muted_until": utc_iso(check.muted_until) if is_muted(check.muted_until, False, utcnow())
+        else None,
+        "mute_until_up": check.mute_until_up,
         # Named by the check's badge_key, never its uuid: shown to read-only
         # keys too, as the badges a read-only key lists (/api/v3/badges/) are.
         "badge_url": check_badge_url(base, check.badge_key),

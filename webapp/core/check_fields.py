@@ -15,7 +15,9 @@ from .keyword_fields import apply_keywords, parse_keywords
 from .models import Check, normalize_tags, slugify
 from .push_tokens import claim_push_token, parse_push_token
 from .schedules import MAX_SECONDS, MIN_SECONDS, schedule_error, schedule_kind, tz_error
+from .snooze import parse_mute
 from .text import control_error
+from .times import utcnow
 from .transitions import deadlines_for
 
 SLUG_RE = re.compile(r"^[a-z0-9_-]*$")
@@ -154,6 +156,7 @@ def parse_fields(data: Any) -> dict:
             raise FieldError(f"unique must be a list drawn from {', '.join(sorted(UNIQUE_FIELDS))}")
         out["unique"] = unique
     out.update(parse_keywords(data))
+    out.update(parse_mute(data, utcnow()))
     return out
 
 

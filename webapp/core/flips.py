@@ -9,11 +9,13 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from .channels import alert_targets
-from .models import Channel, Flip, Notification
+from .models import Channel, Check, Flip, Notification
 from .routing import route
+from .snooze import is_muted, muted_reason, was_muted
 
 flips = Flip.__table__
 notifications = Notification.__table__
+checks = Check.__table__
 
 
 def is_alert(old_status: str, new_status: str) -> bool:
@@ -108,13 +110,26 @@ def record_flip(
     together, or not at all, so that a crash can neither lose an alert nor
     send one for a change that never was.
     """
+    muted = muted_now(conn, check_id, now)
+    alert = is_alert(old_status, new_status)
+    if new_status == "up":
+        # "Until it is up again" ends here, and a recovery from a muted down
+        # is not sent: nobody was told of the down (core.snooze).
+        muted = muted or last_down_was_muted(conn, check_id)
+        conn.execute(sa.update(checks).where(checks.c.id == check_id)
+                     .values(mute_until_up=False, muted_until=None))
+    reason = muted_reason(reason) if muted and alert else reason[:200]
     flip_id = conn.execute(
         sa.insert(flips)
         .values(check_id=check_id, created=now, old_status=old_status,
-                new_status=new_status, reason=reason[:200], actor=actor)
+                new_status=new_status, reason=reason, actor=actor)
         .returning(flips.c.id)
     ).scalar_one()
-    if not is_alert(old_status, new_status):
+    if muted and alert:
+        if new_status == "up":
+            cancel_held_downs(conn, check_id, now, RECOVERED_IN_DELAY)
+        return []
+    if not alert:
         if old_status == "down":
             # Paused while a channel's down waits: when its delay ends the
             # check is not "still down", so that channel is told nothing.
@@ -132,4 +147,23 @@ def record_reminder(conn: sa.Connection, check_id: int, project_id: int,
         .order_by(flips.c.id.desc()).limit(1)
     ).first()
     flip_id, down_since = (down.id, down.created) if down else (None, None)
+    if muted_now(conn, check_id, now):
+        return []  # the sweep still moves next_nag on: the mute skips reminders, not delays them
     return queue_notifications(conn, check_id, project_id, flip_id, "reminder", now, down_since)
+
+
+def muted_now(conn: sa.Connection, check_id: int, now: datetime) -> bool:
+    """Whether the check is snoozed at `now`, read in the flip's own transaction."""
+    row = conn.execute(sa.select(checks.c.muted_until, checks.c.mute_until_up)
+                       .where(checks.c.id == check_id)).first()
+    return row is not None and is_muted(row.muted_until, row.mute_until_up, now)
+
+
+def last_down_was_muted(conn: sa.Connection, check_id: int) -> bool:
+    """Whether the check's latest down was muted, so nobody heard of it."""
+    reason = conn.execute(
+        sa.select(flips.c.reason)
+        .where(flips.c.check_id == check_id, flips.c.new_status == "down")
+        .order_by(flips.c.id.desc()).limit(1)
+    ).scalar()
+    return was_muted(reason)

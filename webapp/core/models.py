@@ -92,6 +92,10 @@ class Check(Model):
     # Explicit failures in a row needed to go down, and the current run of them.
     failure_threshold: so.Mapped[int] = so.mapped_column(default=1)
     fail_count: so.Mapped[int] = so.mapped_column(default=0)
+    # Snoozed: nothing is sent until then (or, with mute_until_up, until the
+    # check is next up); its state and history go on as ever.
+    muted_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    mute_until_up: so.Mapped[bool] = so.mapped_column(default=False)
     # A ping whose value falls outside these bounds counts as a failure.
     value_min: so.Mapped[float | None]
     value_max: so.Mapped[float | None]

@@ -11,6 +11,7 @@ from ..core.projects import can_write, projects_of
 from ..web import ratelimits
 from .display import timefmt
 from .display.schedule_words import grace_words, next_firing, schedule_words
+from .display.snooze_words import mute_title, mute_words
 from .pages import auth, channels, check, home, imports, invitations, members, projects, settings
 
 BLUEPRINTS = (auth.bp, home.bp, check.bp, settings.bp, channels.bp, projects.bp, members.bp,
@@ -39,5 +40,7 @@ def init_app(app: Flask) -> None:
     timefmt.init_app(app)
     app.add_template_global(schedule_words)
     app.add_template_global(grace_words)
+    app.add_template_global(mute_words)
+    app.add_template_global(mute_title)
     app.add_template_global(next_firing)
     app.add_template_global(worker_silence)

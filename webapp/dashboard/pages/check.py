@@ -6,6 +6,8 @@ and the user's role there: any member reads, owners and members change.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -28,6 +30,7 @@ from ..display.event_log import event_page, value_points
 from ..display.fingerprint import check_fingerprint
 from ..display.schedule_words import one_expression_a_line, schedule_preview
 from ..display.snippets import push_forms, push_snippets
+from ..display.snooze_words import mute_words
 from ..forms.check import CheckForm, shown_kind
 from ..forms.fields import sentence
 from .confirm import Confirm, confirm_page, confirmed
@@ -197,6 +200,29 @@ def resume(uuid: str):
     check = check_or_404(uuid, "write")
     if check_actions.resume(check, actor=actor(), reason="resumed from the dashboard"):
         flash("Resumed: waiting for the next ping.", "info")
+    return redirect(url_for("checks.detail", uuid=uuid))
+
+
+# The mute form's choices: hours from now, "up" (until the check is up
+# again) or "off" (unmute). A fixed list: a typed time is the API's job.
+MUTE_HOURS = {"1": 1, "8": 8, "24": 24}
+
+
+@bp.post("/checks/<uuid>/mute")
+@login_required
+def mute(uuid: str):
+    """Snooze (core.snooze): the check is watched as ever, but nothing is sent."""
+    check = check_or_404(uuid, "write")
+    until, now = request.form.get("until", ""), utcnow()
+    if until in MUTE_HOURS:
+        check.muted_until, check.mute_until_up = now + timedelta(hours=MUTE_HOURS[until]), False
+    elif until in ("up", "off"):
+        check.muted_until, check.mute_until_up = None, until == "up"
+    else:
+        return Response("until must be 1, 8, 24, up or off", status=400)
+    db.session.commit()
+    flash(f"Muted: {mute_words(check, current_user.timezone)[6:]}." if until != "off"
+          else "Unmuted: alerts are sent again.", "info")
     return redirect(url_for("checks.detail", uuid=uuid))
 
 
