@@ -183,6 +183,7 @@ class Channel(Model):
     delay: so.Mapped[int] = so.mapped_column(default=0)
     created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
+    project: so.Mapped[Project] = so.relationship()
     checks: so.Mapped[list[Check]] = so.relationship(
         secondary="check_channels", back_populates="channels"
     )

@@ -77,7 +77,7 @@ def channel_or_404(code: str, need: str = "read") -> Channel:
     """The channel, when the user's role in its project allows `need`."""
     refuse_nul(code)
     channel = db.session.scalar(sa.select(Channel).where(Channel.code == code))
-    authorise(db.session.get(Project, channel.project_id) if channel is not None else None, need)
+    authorise(channel.project if channel is not None else None, need)
     assert channel is not None
     return channel
 

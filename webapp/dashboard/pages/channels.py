@@ -48,11 +48,7 @@ def render_list(project: Project, status: int = 200, *, form: ChannelForm | None
 
 
 def to_list(channel: Channel, **anchor):
-    return redirect(url_for("channels.index", code=channel_project(channel).code, **anchor))
-
-
-def channel_project(channel: Channel) -> Project:
-    return db.session.get_one(Project, channel.project_id)
+    return redirect(url_for("channels.index", code=channel.project.code, **anchor))
 
 
 @bp.get("/projects/<code>/channels/")
@@ -103,7 +99,7 @@ def edit(code: str):
 def delete(code: str):
     """Remove a channel; checks stop alerting it, its notifications go with it."""
     channel = channel_or_404(code, "write")
-    project = channel_project(channel)
+    project = channel.project
     if not confirmed():
         return confirm_page(remove_confirm(channel), url_for("channels.index", code=project.code))
     name = channel.name
@@ -123,4 +119,4 @@ def test(code: str):
     error = send_test(channel)
     if htmx:
         return render_template("channels/partials/_test_result.html", error=error)
-    return render_list(channel_project(channel), results={channel.code: error})
+    return render_list(channel.project, results={channel.code: error})
