@@ -5,6 +5,7 @@ TLS, a redirect) to stand behind them."""
 from __future__ import annotations
 
 import datetime
+import re
 import socket
 import ssl
 import threading
@@ -167,6 +168,15 @@ class TlsServer(LocalServer):
                     if not chunk:
                         break
                     data += chunk
+                # Read the body too: closing a socket with unread bytes in it
+                # sends a reset, which can reach the client before our answer.
+                head, _, body = data.partition(b"\r\n\r\n")
+                length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+                while length and len(body) < int(length.group(1)):
+                    chunk = tls.recv(4096)
+                    if not chunk:
+                        break
+                    body += chunk
                 self.requests += 1
                 tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
                             b"Connection: close\r\n\r\n")
