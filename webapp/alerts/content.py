@@ -7,6 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import render_template
 
+from ..core.dependencies import children_down
+from ..core.holds import plain_reason
 from ..core.models import Check, Notification, Ping
 from ..core.schedules import describe
 from ..core.times import utc_iso
@@ -39,7 +41,7 @@ def recent_pings(check_id: int) -> list[Ping]:
 
 
 def webhook_payload(event: str, check: Check, reason: str, changed_at: datetime | None,
-                    url: str) -> dict:
+                    url: str, children: list[str] | None = None) -> dict:
     """The JSON a webhook receives (documented in the README); `url` is the check's page."""
     return {
         "event": event,
@@ -53,17 +55,22 @@ def webhook_payload(event: str, check: Check, reason: str, changed_at: datetime 
         "last_message": check.last_msg,
         "last_value": check.last_value,
         "url": url,
+        # The checks that depend on this one and are down too (`core.dependencies`).
+        "children_down": children or [],
     }
 
 
 def alert_content(row: Notification) -> Content:
     check, flip, event = row.check, row.flip, row.event
     name = check.name or check.uuid
-    reason = flip.reason if flip is not None else ""
+    # A held alert's flip says why it was held; sent, it says what happened.
+    reason = plain_reason(flip.reason) if flip is not None else ""
     changed_at = flip.created if flip is not None else row.created
     subject = f"{WORDS[event]}: {name}" + (" (reminder)" if event == "reminder" else "")
     url = check_page_url(site_root(), check.uuid)
+    children = children_down(db.session.connection(), check.id) if event != "up" else []
     ctx = {
+        "children_down": children,
         "check": check,
         "event": event,
         "word": WORDS[event],
@@ -80,7 +87,7 @@ def alert_content(row: Notification) -> Content:
         subject=subject,
         text=render_template("email/alert.txt", **ctx),
         html=render_template("email/alert.html", **ctx),
-        payload=webhook_payload(event, check, reason, changed_at, url),
+        payload=webhook_payload(event, check, reason, changed_at, url, children),
     )
 
 
@@ -93,5 +100,6 @@ def test_content() -> Content:
         html=f"<p>{text}</p>",
         payload={"event": "test", "uuid": None, "name": None, "tags": [], "status": None,
                  "reason": "test notification", "changed_at": None, "last_ping": None,
-                 "last_message": None, "last_value": None, "url": None},
+                 "last_message": None, "last_value": None, "url": None,
+                 "children_down": []},
     )

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from rq.job import JobStatus
 
-from ..core.flips import new_job_id, record_flip, record_reminder
+from ..core.flips import new_job_id, record_flip, record_reminder, release
 from ..core.models import Check, Notification
 from ..core.schedules import Schedule
 from ..core.times import utcnow
@@ -116,10 +116,39 @@ def send_reminders(now: datetime | None = None) -> int:
     return sent
 
 
-def next_deadline() -> datetime | None:
-    deadline = db.session.scalar(sa.select(sa.func.min(checks.c.alert_after)))
+def release_held(now: datetime | None = None) -> int:
+    """Look again at each check whose held alert is due a look (`core.holds`):
+    send what it still owes, or hold it longer; returns how many it looked at."""
+    now = now or utcnow()
+    due = db.session.execute(
+        sa.select(checks.c.id, checks.c.release_at)
+        .where(checks.c.release_at <= now).order_by(checks.c.release_at).limit(BATCH)
+    ).all()
     db.session.rollback()
-    return deadline
+    looked = 0
+    for check in due:
+        # Claimed like a flip: of two sweepers, only the one whose UPDATE
+        # matches the time it read sends what is owed, so it is sent once.
+        claimed = rows_changed(db.session.execute(
+            sa.update(checks).where(checks.c.id == check.id,
+                                    checks.c.release_at == check.release_at)
+            .values(release_at=None)))
+        if not claimed:
+            db.session.rollback()
+            continue
+        pending = release(db.session.connection(), check.id, now)
+        db.session.commit()
+        dispatch(pending)
+        looked += 1
+    return looked
+
+
+def next_deadline() -> datetime | None:
+    """The soonest time the sweep has work: a check's deadline or a held alert's look."""
+    deadline = db.session.scalar(sa.select(sa.func.min(checks.c.alert_after)))
+    look = db.session.scalar(sa.select(sa.func.min(checks.c.release_at)))
+    db.session.rollback()
+    return min((t for t in (deadline, look) if t is not None), default=None)
 
 
 def job_is_lost(job_id: str, lease_until: datetime | None, now: datetime) -> bool:

@@ -21,7 +21,14 @@ from ..core.times import utcnow
 from ..db import db
 from .liveness import Liveness
 from .outages import Outage, dependency, summary
-from .sweep import REQUEUE_EVERY, next_deadline, requeue_due, send_reminders, sweep_once
+from .sweep import (
+    REQUEUE_EVERY,
+    next_deadline,
+    release_held,
+    requeue_due,
+    send_reminders,
+    sweep_once,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +60,7 @@ class Sweeper:
         try:
             now = utcnow()
             sweep_once(now)
+            release_held(now)
             send_reminders(now)
             self.heartbeat()
             deadline = next_deadline()

@@ -89,6 +89,8 @@ def check_json(check: Check) -> dict:
         out.update({
             "uuid": check.uuid,
             "channels": channels_text(check),
+            # Its parents' uuids: secrets as its own is, so not for read-only keys.
+            "depends_on": [p.uuid for p in check.parents],
             "ping_url": ping_url(base, check.uuid),
             # A token kept from an imported Kuma or Tianji monitor is a secret
             # as the uuid is: shown beside it, and in the push URL it makes.

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .channels import resolve_channels
+from .dependencies import parse_depends_on, resolve_parents
 from .errors import FieldError
 from .keyword_fields import NOT_COLUMNS as KEYWORD_ONLY
 from .keyword_fields import apply_keywords, parse_keywords
@@ -148,6 +149,8 @@ def parse_fields(data: Any) -> dict:
             # Healthchecks refuses it (test_create_check.py
             # test_it_rejects_multiple_empty_channel_names), not read as fewer channels.
             raise FieldError("channels has an empty id or name between its commas")
+    if "depends_on" in data:
+        out["depends_on"] = parse_depends_on(data["depends_on"])
     if "push_token" in data:
         out["push_token"] = parse_push_token(data["push_token"])
     if "unique" in data:
@@ -168,13 +171,17 @@ def apply_fields(check: Check, fields: dict, now: datetime) -> None:
         claim_push_token(check, fields["push_token"])
     old_name = check.name or ""
     for key, value in fields.items():
-        if key not in ("unique", "channels") and key not in KEYWORD_ONLY:
+        if key not in ("unique", "channels", "depends_on") and key not in KEYWORD_ONLY:
             setattr(check, key, value)
     apply_keywords(check, fields)
     if "channels" in fields:
         check.channels = resolve_channels(check.project_id, fields["channels"])
     elif check.id is None:
         check.channels = resolve_channels(check.project_id, "*")  # new checks alert everywhere
+    if "depends_on" in fields:
+        check.parents = resolve_parents(check, fields["depends_on"])
+        if check.release_at is not None:
+            check.release_at = now  # a held alert is looked at again under its new parents
     if "name" in fields and "slug" not in fields and check.name != old_name \
             and (check.slug or "") == slugify(old_name):
         # A slug made from the name follows a rename; one set by hand never

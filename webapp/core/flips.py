@@ -9,9 +9,11 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from .channels import alert_targets
+from .dependencies import wake_children
+from .holds import held_reason, hold_of
 from .models import Channel, Check, Flip, Notification
 from .routing import route
-from .snooze import is_muted, muted_reason, was_muted
+from .snooze import is_muted, muted_reason
 
 flips = Flip.__table__
 notifications = Notification.__table__
@@ -110,45 +112,99 @@ def record_flip(
     together, or not at all, so that a crash can neither lose an alert nor
     send one for a change that never was.
     """
-    muted = muted_now(conn, check_id, now)
+    state = conn.execute(sa.select(checks.c.muted_until, checks.c.mute_until_up,
+                                   checks.c.alerted)
+                         .where(checks.c.id == check_id)).one()
+    muted = is_muted(state.muted_until, state.mute_until_up, now)
     alert = is_alert(old_status, new_status)
+    hold = hold_of(conn, check_id, new_status, now) if alert and not muted else None
+    # An "up" is news only to those who were sent the down: not after a muted
+    # or held one (nobody heard of it), as paused -> up is not sent either.
+    owed = alert and not muted and hold is None \
+        and (new_status == "down" or state.alerted == "down")
+    changes: dict = {}
     if new_status == "up":
-        # "Until it is up again" ends here, and a recovery from a muted down
-        # is not sent: nobody was told of the down (core.snooze).
-        muted = muted or last_down_was_muted(conn, check_id)
-        conn.execute(sa.update(checks).where(checks.c.id == check_id)
-                     .values(mute_until_up=False, muted_until=None))
-    reason = muted_reason(reason) if muted and alert else reason[:200]
+        changes.update(mute_until_up=False, muted_until=None)  # "until up" ends here
+    if new_status == "paused":
+        changes["alerted"] = None  # a pause tells nobody anything, and owes nothing
+    if owed:
+        changes["alerted"] = new_status
+    if hold is not None:
+        reason = held_reason(reason, hold.why)
+        changes["release_at"] = hold.until
+    elif muted and alert:
+        reason = muted_reason(reason)
+    if changes:
+        conn.execute(sa.update(checks).where(checks.c.id == check_id).values(**changes))
+    if old_status == "down":
+        wake_children(conn, check_id, now)  # whatever it is now, it is no longer down
     flip_id = conn.execute(
         sa.insert(flips)
         .values(check_id=check_id, created=now, old_status=old_status,
-                new_status=new_status, reason=reason, actor=actor)
+                new_status=new_status, reason=reason[:200], actor=actor)
         .returning(flips.c.id)
     ).scalar_one()
-    if muted and alert:
-        if new_status == "up":
-            cancel_held_downs(conn, check_id, now, RECOVERED_IN_DELAY)
+    if owed:
+        return queue_notifications(conn, check_id, project_id, flip_id, new_status, now)
+    if old_status == "down":
+        # Recovered unheard, or paused, while a channel's down waits: when its
+        # delay ends the check is not "still down", so that channel is told nothing.
+        cancel_held_downs(conn, check_id, now,
+                          RECOVERED_IN_DELAY if new_status == "up" else LEFT_DOWN_IN_DELAY)
+    return []
+
+
+def release(conn: sa.Connection, check_id: int, now: datetime) -> list[tuple[int, str]]:
+    """Look again at a check whose alert was held: send what it still owes.
+
+    Still held: look again later. Otherwise a check down that people were
+    not sent down gets its alert now, once; one up again after a down they
+    were sent gets its recovery; one whose held down recovered meanwhile
+    owes nothing. A check muted by now owes nothing either (`core.snooze`).
+    """
+    row = conn.execute(sa.select(checks.c.status, checks.c.alerted, checks.c.project_id,
+                                 checks.c.muted_until, checks.c.mute_until_up)
+                       .where(checks.c.id == check_id)).first()
+    if row is None:
         return []
-    if not alert:
-        if old_status == "down":
-            # Paused while a channel's down waits: when its delay ends the
-            # check is not "still down", so that channel is told nothing.
-            cancel_held_downs(conn, check_id, now, LEFT_DOWN_IN_DELAY)
+    hold = hold_of(conn, check_id, row.status, now)
+    conn.execute(sa.update(checks).where(checks.c.id == check_id)
+                 .values(release_at=hold.until if hold else None))
+    if hold is not None or is_muted(row.muted_until, row.mute_until_up, now):
         return []
-    return queue_notifications(conn, check_id, project_id, flip_id, new_status, now)
+    if row.status == "down" and row.alerted != "down":
+        event = "down"
+    elif row.status == "up" and row.alerted == "down":
+        event = "up"
+    else:
+        return []
+    flip = conn.execute(
+        sa.select(flips.c.id, flips.c.created)
+        .where(flips.c.check_id == check_id, flips.c.new_status == row.status)
+        .order_by(flips.c.id.desc()).limit(1)
+    ).first()
+    conn.execute(sa.update(checks).where(checks.c.id == check_id).values(alerted=event))
+    return queue_notifications(conn, check_id, row.project_id, flip.id if flip else None,
+                               event, now)
 
 
 def record_reminder(conn: sa.Connection, check_id: int, project_id: int,
                     now: datetime) -> list[tuple[int, str]]:
-    """Reminder rows for a check that is still down, tied to the flip that put it there."""
+    """Reminder rows for a check that is still down, tied to the flip that put it there.
+
+    None while it is muted or held, nor for a down that nobody was sent (the
+    sweep still moves next_nag on: these skip reminders, not delay them).
+    """
     down = conn.execute(
         sa.select(flips.c.id, flips.c.created)
         .where(flips.c.check_id == check_id, flips.c.new_status == "down")
         .order_by(flips.c.id.desc()).limit(1)
     ).first()
     flip_id, down_since = (down.id, down.created) if down else (None, None)
-    if muted_now(conn, check_id, now):
-        return []  # the sweep still moves next_nag on: the mute skips reminders, not delays them
+    alerted = conn.execute(sa.select(checks.c.alerted).where(checks.c.id == check_id)).scalar()
+    if alerted != "down" or muted_now(conn, check_id, now) \
+            or hold_of(conn, check_id, "reminder", now) is not None:
+        return []
     return queue_notifications(conn, check_id, project_id, flip_id, "reminder", now, down_since)
 
 
@@ -157,13 +213,3 @@ def muted_now(conn: sa.Connection, check_id: int, now: datetime) -> bool:
     row = conn.execute(sa.select(checks.c.muted_until, checks.c.mute_until_up)
                        .where(checks.c.id == check_id)).first()
     return row is not None and is_muted(row.muted_until, row.mute_until_up, now)
-
-
-def last_down_was_muted(conn: sa.Connection, check_id: int) -> bool:
-    """Whether the check's latest down was muted, so nobody heard of it."""
-    reason = conn.execute(
-        sa.select(flips.c.reason)
-        .where(flips.c.check_id == check_id, flips.c.new_status == "down")
-        .order_by(flips.c.id.desc()).limit(1)
-    ).scalar()
-    return was_muted(reason)

@@ -96,6 +96,13 @@ class Check(Model):
     # check is next up); its state and history go on as ever.
     muted_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     mute_until_up: so.Mapped[bool] = so.mapped_column(default=False)
+    # What people were last sent of its state ("down" or "up"; None: nothing
+    # yet, or not since a pause): a recovery is sent only after a sent down,
+    # and an alert held back (`core.holds`) is owed only where this differs.
+    alerted: so.Mapped[str | None] = so.mapped_column(sa.String(10))
+    # An alert was held back (a parent down, maintenance, flapping): the sweep
+    # looks at the check again then, to send what is owed once the hold ends.
+    release_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
     # A ping whose value falls outside these bounds counts as a failure.
     value_min: so.Mapped[float | None]
     value_max: so.Mapped[float | None]
@@ -126,6 +133,12 @@ class Check(Model):
     channels: so.Mapped[list[Channel]] = so.relationship(
         secondary="check_channels", back_populates="checks", order_by="Channel.id"
     )
+    # The checks this one depends on: while one of them is down, this one's
+    # downs are recorded and not sent alone (`core.dependencies`).
+    parents: so.Mapped[list[Check]] = so.relationship(
+        secondary="check_dependencies", primaryjoin="Check.id == check_dependencies.c.child_id",
+        secondaryjoin="Check.id == check_dependencies.c.parent_id", order_by="Check.id",
+    )
 
     @property
     def schedule_spec(self) -> Schedule:
@@ -152,6 +165,15 @@ check_channels = sa.Table(
     db.metadata,
     sa.Column("check_id", sa.ForeignKey("checks.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("channel_id", sa.ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+check_dependencies = sa.Table(
+    "check_dependencies",
+    db.metadata,
+    sa.Column("child_id", sa.ForeignKey("checks.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("parent_id", sa.ForeignKey("checks.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
 )
 
 

@@ -25,7 +25,8 @@ from typing import Any
 from .errors import FieldError
 
 # Appended to a muted flip's reason: the event log then says why nobody was
-# told, and a later recovery knows its down was never sent.
+# told. (What was sent is kept on the check, `Check.alerted`, so a later
+# recovery knows its down never was.)
 MUTED_NOTE = " (muted: not sent)"
 UNTIL_UP = "up"
 
@@ -38,11 +39,6 @@ def is_muted(muted_until: datetime | None, mute_until_up: bool, now: datetime) -
 def muted_reason(reason: str, limit: int = 200) -> str:
     """The flip's reason with the muted note, still within the column's `limit`."""
     return reason[:limit - len(MUTED_NOTE)] + MUTED_NOTE
-
-
-def was_muted(reason: str | None) -> bool:
-    """Whether a flip with this reason was muted (so nothing was sent for it)."""
-    return bool(reason) and reason.endswith(MUTED_NOTE)  # type: ignore[union-attr]
 
 
 def parse_until(value: Any, now: datetime, key: str = "muted_until") -> datetime | None:
