@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -50,6 +51,7 @@ from webapp.core.models import (
     ApiKey,
     Invitation,
     LoginSession,
+    MaintenanceWindow,
     Ping,
     User,
 )
@@ -132,6 +134,11 @@ RULES: dict[str, dict[str, str]] = {
     "api.checks.update_check": {"POST": "api-rw"},
     "api.history.list_flips": {"GET": "api-read"},
     "api.mute.mute_tag": {"POST": "api-rw-any"},
+    "api.maintenance.list_windows": {"GET": "api-read-any"},
+    "api.maintenance.create_window": {"POST": "api-rw-any"},
+    "api.maintenance.get_window": {"GET": "api-read"},
+    "api.maintenance.end_window": {"POST": "api-rw"},
+    "api.maintenance.delete_window": {"DELETE": "api-rw"},
     "api.history.list_pings": {"GET": "api-rw"},
     "api.history.ping_body": {"GET": "api-rw"},
     "auth.login": {"GET": "public", "POST": "public"},
@@ -218,6 +225,7 @@ JSON: dict[str, dict] = {
     "api.checks.create_check": {"name": "from-the-api"},
     "api.checks.update_check": {"name": "renamed"},
     "api.mute.mute_tag": {"tag": "db", "until": "up"},
+    "api.maintenance.create_window": {"end": "2099-01-01T00:00:00Z"},
 }
 
 
@@ -246,6 +254,7 @@ class World:
     project_code: str
     check_uuid: str
     channel_code: str
+    window_code: str
     bob_membership_id: int
     ro_key_id: int
     alice_other_session_id: int
@@ -259,7 +268,7 @@ class World:
 
     def secrets(self) -> tuple[str, ...]:
         """What names P's things: nobody outside P may be shown any of it."""
-        return (self.project_code, self.check_uuid, self.channel_code)
+        return (self.project_code, self.check_uuid, self.channel_code, self.window_code)
 
 
 def build_world(app) -> World:
@@ -288,7 +297,10 @@ def build_world(app) -> World:
         daves = own_project(users["non-member"].id)
         daves_invitation = Invitation(project=daves, email="erin@example.com", role="member",
                                       invited_by=users["non-member"])
-        db.session.add_all([rw, ro, other, invitation, other_session, daves_invitation])
+        window = MaintenanceWindow(project_id=project.id, name="upgrade",
+                                   start=datetime(2099, 1, 1, tzinfo=UTC),
+                                   end=datetime(2099, 1, 2, tzinfo=UTC))
+        db.session.add_all([rw, ro, other, invitation, other_session, daves_invitation, window])
         db.session.commit()
         daves_membership = membership(daves.id, users["non-member"].id)
         channel = add_channel(project.id, parse_channel(
@@ -297,6 +309,7 @@ def build_world(app) -> World:
         pause(check, actor="test", reason="set up")  # commits
         world = World(
             project_code=project.code, check_uuid=check.uuid, channel_code=channel.code,
+            window_code=window.code,
             bob_membership_id=bob.id, ro_key_id=ro.id,
             alice_other_session_id=other_session.id, invitation_id=invitation.id,
             invitation_token=invitations.token_for(invitation),
@@ -332,6 +345,7 @@ def url_values(world: World) -> dict[tuple[str | None, str], object]:
         ("projects", "code"): world.project_code,
         ("channels", "code"): world.channel_code,
         ("checks", "uuid"): world.check_uuid,
+        ("maintenance", "code"): world.window_code,
         ("members", "member_id"): world.bob_membership_id,
         ("keys", "key_id"): world.ro_key_id,
         ("sessions", "session_id"): world.alice_other_session_id,

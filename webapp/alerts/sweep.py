@@ -15,10 +15,11 @@ import sqlalchemy as sa
 from rq.job import JobStatus
 
 from ..core.flips import new_job_id, record_flip, record_reminder, release
+from ..core.maintenance import window_until
 from ..core.models import Check, Notification
-from ..core.schedules import Schedule
+from ..core.schedules import Schedule, schedule_of
 from ..core.times import utcnow
-from ..core.transitions import down_reason
+from ..core.transitions import deadlines_for, down_reason
 from ..db import db, rows_changed
 from .delivery import dispatch
 from .queue import DELIVERY_JOB, delivery_time_limit, enqueue_delivery, get_queue
@@ -66,12 +67,29 @@ def flip_down(due, now: datetime) -> list[tuple[int, str]] | None:
     return pending
 
 
+def postpone(due, window_end: datetime) -> None:
+    """A deadline missed in a maintenance window: a fresh period + grace from
+    its end (Uptime Kuma #6022), not a down the moment it is over. An open
+    run is forgotten as well: it could not finish while the job was kept off."""
+    next_ping, alert_after = deadlines_for(
+        due.status, schedule_of(due), window_end if due.status == "up" else None, None)
+    db.session.execute(
+        sa.update(checks)
+        # Conditional as a flip is: a ping that moved the deadline meanwhile wins.
+        .where(checks.c.id == due.id, checks.c.status == due.status,
+               checks.c.alert_after == due.alert_after)
+        .values(next_ping=next_ping, alert_after=alert_after,
+                last_start=None, last_start_rid=None))
+    db.session.commit()
+
+
 def sweep_once(now: datetime | None = None) -> int:
     """Flip every check whose deadline has passed; returns how many flipped."""
     now = now or utcnow()
     due = db.session.execute(
         sa.select(checks.c.id, checks.c.status, checks.c.alert_after, checks.c.last_start,
-                  checks.c.grace, checks.c.max_runtime)
+                  checks.c.kind, checks.c.timeout, checks.c.grace, checks.c.schedule,
+                  checks.c.tz, checks.c.grace_to_end_of_day, checks.c.max_runtime)
         .where(checks.c.alert_after <= now)
         .order_by(checks.c.alert_after)
         .limit(BATCH)
@@ -79,6 +97,12 @@ def sweep_once(now: datetime | None = None) -> int:
     db.session.rollback()  # end the read; each flip is its own transaction
     flipped = 0
     for check in due:
+        # The window that matters is the one the deadline fell in, even if
+        # the sweep only sees it after the window is over.
+        window = window_until(db.session.connection(), check.id, check.alert_after)
+        if window is not None:
+            postpone(check, window[1])
+            continue
         pending = flip_down(check, now)
         if pending is not None:
             flipped += 1

@@ -12,12 +12,12 @@ from flask import Blueprint, Flask
 from ..core.errors import FieldConflict, FieldError
 from ..web import ratelimits
 from ..web.extensions import csrf
-from . import badges, channels, checks, cors, history, mute
+from . import badges, channels, checks, cors, history, maintenance, mute
 from .common import add_version, authenticate, error, presented_key, pull_version
 
 __all__ = ["bp", "init_app"]
 
-PARTS = (checks.bp, mute.bp, history.bp, channels.bp, badges.bp)
+PARTS = (checks.bp, mute.bp, history.bp, channels.bp, badges.bp, maintenance.bp)
 bp = Blueprint("api", __name__, url_prefix="/api/v<int:version>")
 bp.url_value_preprocessor(pull_version)
 bp.url_defaults(add_version)

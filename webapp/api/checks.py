@@ -10,6 +10,7 @@ from ..core.badges import check_badge_url
 from ..core.check_fields import apply_fields, parse_fields
 from ..core.errors import CheckLimitReached
 from ..core.keyword_fields import keyword_json
+from ..core.maintenance import window_until
 from ..core.models import Check
 from ..core.push_tokens import push_token_of
 from ..core.snooze import is_muted
@@ -49,6 +50,12 @@ def api_status(check: Check) -> str:
     return "grace" if status == "late" else status
 
 
+def maintenance_end(check: Check):
+    window = window_until(db.session.connection(), check.id, utcnow(),
+                          project_id=check.project_id, tags=check.tags)
+    return window[1] if window else None
+
+
 def check_json(check: Check) -> dict:
     base = base_url()
     out: dict = {
@@ -76,6 +83,8 @@ def check_json(check: Check) -> dict:
         "muted_until": utc_iso(check.muted_until) if is_muted(check.muted_until, False, utcnow())
         else None,
         "mute_until_up": check.mute_until_up,
+        # The end of the maintenance window covering it now, if one does.
+        "maintenance_until": utc_iso(maintenance_end(check)),
         # Named by the check's badge_key, never its uuid: shown to read-only
         # keys too, as the badges a read-only key lists (/api/v3/badges/) are.
         "badge_url": check_badge_url(base, check.badge_key),

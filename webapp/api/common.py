@@ -60,7 +60,9 @@ def presented_key() -> object:
 # under @authorize_read): list and get checks, their flips, and the project's
 # badges. Pings (which hold bodies) and channels need a read-write key.
 READ_ONLY_ENDPOINTS = frozenset({"api.checks.list_checks", "api.checks.get_check",
-                                 "api.history.list_flips", "api.badges.list_badges"})
+                                 "api.history.list_flips", "api.badges.list_badges",
+                                 "api.maintenance.list_windows",
+                                 "api.maintenance.get_window"})
 
 
 def authenticate() -> tuple[Response, int] | None:

@@ -29,8 +29,8 @@ from .times import utcnow
 from .transitions import shown_status
 
 __all__ = ["ROLES", "ApiKey", "Channel", "Check", "Flip", "Heartbeat", "Invitation",
-           "LoginSession", "Membership", "Notification", "Ping", "Project", "User",
-           "hash_key", "new_ping_key", "normalize_tags", "slugify"]
+           "LoginSession", "MaintenanceWindow", "Membership", "Notification", "Ping", "Project",
+           "User", "hash_key", "new_ping_key", "normalize_tags", "slugify"]
 
 
 def slugify(name: str) -> str:
@@ -214,6 +214,47 @@ class Channel(Model):
     def settings_unreadable(self) -> bool:
         """Whether its value or headers were saved under a SECRET_KEY no longer set."""
         return unreadable(self.value) or unreadable(self.headers)
+
+
+class MaintenanceWindow(Model):
+    """A time when a project's checks (chosen ones, those with chosen tags, or
+    all) are expected to misbehave: their flips are recorded, not sent
+    (`core.maintenance`; its times in `core.maintenance_times`)."""
+
+    __tablename__ = "maintenance_windows"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    code: so.Mapped[str] = so.mapped_column(
+        sa.String(36), unique=True, default=lambda: str(uuidlib.uuid4())
+    )
+    project_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    name: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
+    # One-off: start to end. Recurring: at each firing of `schedule` (cron) in
+    # `tz`, for `duration` seconds, from `start` on.
+    start: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    end: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    schedule: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
+    duration: so.Mapped[int] = so.mapped_column(default=0)
+    tz: so.Mapped[str] = so.mapped_column(sa.String(64), default="UTC")
+    # Covers the checks with any of these tags and the checks chosen; neither: all.
+    tags: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    ended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    checks: so.Mapped[list[Check]] = so.relationship(secondary="maintenance_checks",
+                                                     order_by="Check.id")
+
+
+maintenance_checks = sa.Table(
+    "maintenance_checks",
+    db.metadata,
+    sa.Column("window_id", sa.ForeignKey("maintenance_windows.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("check_id", sa.ForeignKey("checks.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
+)
 
 
 class Ping(Model):

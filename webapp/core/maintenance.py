@@ -1,0 +1,73 @@
+"""Maintenance windows: while one covers a check, its flips are recorded and
+not sent, and a deadline its job misses gives it a fresh period instead.
+
+What happens at the end follows from the holds (`core.holds`) and what people
+were last sent (`Check.alerted`): a check that is down and whose last sent
+alert was already "down" sends nothing (Uptime Kuma #7148, where checks still
+down alert again when the window ends); one that went down during the window
+and is still down sends one alert; one whose deadline passed during the
+window because its job did not run gets a fresh period + grace from the end
+of the window before it can go down (Kuma #6022, where push timers are not
+reset and checks alert the moment it ends). Neither peer's fix has a test to
+port; ours are in tests/alerts/test_maintenance.py.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from .maintenance_times import Timing, is_over, until
+from .models import Check, MaintenanceWindow, maintenance_checks
+
+windows = MaintenanceWindow.__table__
+checks = Check.__table__
+
+
+def timing_of(w) -> Timing:
+    """The Timing of a window, or of a row of its columns."""
+    return Timing(w.start, w.end, w.schedule, w.duration, w.tz, w.ended_at)
+
+
+def window_until(conn: sa.Connection, check_id: int, at: datetime, *,
+                 project_id: int | None = None,
+                 tags: str | None = None) -> tuple[str, datetime] | None:
+    """(name, end) of the window covering the check at `at` that ends last; None if none.
+
+    A caller that has the check's project and tags at hand passes them,
+    saving a read (a project without windows then costs one query).
+    """
+    if project_id is None or tags is None:
+        check = conn.execute(sa.select(checks.c.project_id, checks.c.tags)
+                             .where(checks.c.id == check_id)).first()
+        if check is None:
+            return None
+        project_id, tags = check.project_id, check.tags
+    rows = conn.execute(sa.select(windows).where(windows.c.project_id == project_id)).all()
+    rows = [w for w in rows if not is_over(timing_of(w), at)]
+    if not rows:
+        return None
+    chosen = {row.window_id: row.n for row in conn.execute(
+        sa.select(maintenance_checks.c.window_id, sa.func.count().label("n"))
+        .where(maintenance_checks.c.window_id.in_([w.id for w in rows]))
+        .group_by(maintenance_checks.c.window_id))}
+    mine = set(conn.execute(sa.select(maintenance_checks.c.window_id)
+                            .where(maintenance_checks.c.check_id == check_id)).scalars())
+    mine_tags = set(tags.split())
+    best: tuple[str, datetime] | None = None
+    for w in rows:
+        whole = not w.tags and not chosen.get(w.id)
+        if not (whole or w.id in mine or mine_tags & set(w.tags.split())):
+            continue
+        end = until(timing_of(w), at)
+        if end is not None and (best is None or end > best[1]):
+            best = (w.name or "maintenance", end)
+    return best
+
+
+def wake_held(conn: sa.Connection, project_id: int, now: datetime) -> None:
+    """A window was ended or removed: the project's held alerts are looked at now."""
+    conn.execute(sa.update(checks)
+                 .where(checks.c.project_id == project_id, checks.c.release_at.is_not(None))
+                 .values(release_at=now))
