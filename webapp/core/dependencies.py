@@ -98,6 +98,13 @@ def resolve_parents(check: Check, uuids: list[str]) -> list[Check]:
     return parents
 
 
+def children_of(check: Check) -> list[Check]:
+    """The checks that depend on this one, oldest first (its page links them)."""
+    return list(db.session.scalars(
+        sa.select(Check).join(edges, edges.c.child_id == Check.id)
+        .where(edges.c.parent_id == check.id).order_by(Check.id)))
+
+
 def parents_down(conn: sa.Connection, check_id: int) -> list[str]:
     """The names of the check's parents that are down now."""
     return list(conn.execute(

@@ -71,3 +71,11 @@ def alert_words(check: Check, targets: list[Target]) -> list[tuple[str, str]]:
         rows.append(("Email subjects", "filtering is set but does nothing: Heartbeats takes "
                                        "no email pings"))
     return rows
+
+
+def dependency_rows(parents: list[Check], children: list[Check]) -> list[tuple[str, list[Check]]]:
+    """(term, checks) pairs for the Alerts card, each check drawn as a link to
+    its page: the checks this one depends on, and those depending on it. A
+    check in neither has no row, rather than a "none" nobody asked about."""
+    rows = [("Depends on", parents), ("Checks that depend on it", children)]
+    return [(term, checks) for term, checks in rows if checks]

@@ -84,6 +84,14 @@ class CheckForm(KeywordFields, FlaskForm):
     # is not dropped by a form that never showed it.
     channels = SelectMultipleField("Channels", choices=[], validate_choice=False)
     channels_shown = HiddenField(default=None)
+    # The parents are drawn from the project's other checks (`offer_parents`);
+    # the hidden field names the ones drawn, for the reason the channels' does.
+    depends_on = SelectMultipleField(
+        "Depends on", choices=[], validate_choice=False,
+        description="While one of these is down, this check's downs are recorded but not sent "
+                    "alone; the parent's alert lists them. When the parent recovers, this check "
+                    "is alerted if it is still down.")
+    depends_on_shown = HiddenField(default=None)
     nag = RadioField("Reminders while down", default="off", choices=[
         SelectChoice("off", "No reminders"), SelectChoice("every", "Send reminders")])
     nag_every = IntegerField("Remind every", default=1)
@@ -277,6 +285,26 @@ class CheckForm(KeywordFields, FlaskForm):
         return ",".join(code for code in owned if code in ticked
                         or (code not in shown and (current is None or code in current)))
 
+    def offer_parents(self, checks) -> None:
+        """Draw `checks` (the project's others) as the parents to choose from, by name."""
+        self.depends_on.choices = [SelectChoice(c.uuid, c.name or c.uuid) for c in checks]
+        self.depends_on_shown.data = ",".join(c.uuid for c in checks)
+
+    def depends_on_spec(self, current: list[str]) -> list[str] | None:
+        """The `depends_on` field for `parse_fields`: the chosen checks' uuids.
+
+        `current` are the check's parents now (none for a new check). As with
+        the channels, a parent the form did not draw was made one after it was
+        drawn (through the API): it keeps its place rather than being dropped
+        by someone who never saw it. None when the form drew no list at all:
+        leave the check's parents as they are.
+        """
+        if self.depends_on_shown.data is None:
+            return None
+        shown = set(self.depends_on_shown.data.split(","))
+        chosen = list(self.depends_on.data or [])
+        return chosen + [uuid for uuid in current if uuid not in shown and uuid not in chosen]
+
     def fill_from(self, check) -> None:
         """Pre-fill the form with a check's fields (the edit page)."""
         self.name.data, self.tags.data, self.desc.data = check.name, check.tags, check.desc
@@ -286,6 +314,7 @@ class CheckForm(KeywordFields, FlaskForm):
         self.every.data, self.every_unit.data = split_seconds(check.timeout)
         self.cron.data = check.schedule
         self.channels.data = [c.code for c in check.channels]
+        self.depends_on.data = [p.uuid for p in check.parents]
         if check.nag_period:
             self.nag.data = "every"
             self.nag_every.data, self.nag_unit.data = split_seconds(check.nag_period)

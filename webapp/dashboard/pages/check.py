@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ...core import check_actions
 from ...core.channels import alert_targets, project_channels
 from ...core.check_fields import apply_fields, parse_fields
+from ...core.dependencies import children_of
 from ...core.errors import CheckLimitReached, FieldError
 from ...core.models import Check, Project
 from ...core.projects import can_write
@@ -24,7 +26,7 @@ from ...db import db
 from ...web.extensions import htmx
 from ...web.loaders import check_or_404, project_or_404
 from ...web.urls import base_url
-from ..display.alert_words import alert_words
+from ..display.alert_words import alert_words, dependency_rows
 from ..display.chart import value_chart
 from ..display.event_log import event_page, value_points
 from ..display.fingerprint import check_fingerprint
@@ -62,8 +64,30 @@ def confirmations(check: Check) -> dict[str, Confirm]:
     }
 
 
+def other_checks(project: Project, check: Check | None) -> list[Check]:
+    """The checks the form offers as parents: the project's others, by name."""
+    found = db.session.scalars(sa.select(Check).where(Check.project_id == project.id))
+    return sorted((c for c in found if check is None or c.id != check.id),
+                  key=lambda c: ((c.name or c.uuid).casefold(), c.id))
+
+
+def refuse(form: CheckForm, error: FieldError | CheckLimitReached) -> None:
+    """Show the core's refusal on the form: next to the Depends on picker when it
+    is about depends_on (the core's reasons start with the field's name: a loop,
+    a check deleted since the form was drawn), else above the form."""
+    # What was applied before the refusal is undone now, not at the request's
+    # end: the page drawn again names the check as it is stored.
+    db.session.rollback()
+    reason = str(error)
+    if isinstance(error, FieldError) and reason.startswith("depends_on"):
+        form.depends_on.errors.append(sentence(reason.removeprefix("depends_on").lstrip(": ")))
+    else:
+        form.form_errors.append(sentence(reason))
+
+
 def render_form(form: CheckForm, project: Project, check: Check | None):
     status = 422 if form.is_submitted() else 200
+    form.offer_parents(other_checks(project, check))
     return render_template("checks/form.html", form=form, check=check, project=project,
                            channels=project_channels(project.id)), status
 
@@ -81,7 +105,7 @@ def new(code: str):
         try:
             check = check_actions.create_check(project.id, form_fields(form, project, None))
         except (FieldError, CheckLimitReached) as e:
-            form.form_errors.append(sentence(str(e)))
+            refuse(form, e)
         else:
             db.session.commit()
             flash(f"Check “{check.name}” created. Point your job at its push URL below.", "info")
@@ -105,17 +129,22 @@ def edit(uuid: str):
 
 
 def form_fields(form: CheckForm, project: Project, current: set[str] | None,
-                shown: str | None = None) -> dict:
+                shown: str | None = None, parents: list[str] | None = None) -> dict:
     """The form as `parse_fields` validates it for the API too; raises FieldError.
 
-    `current` is the check's channel codes and `shown` the kind of schedule the
-    form drew it as (both None for a new check). The form's validators mirror
-    the API's rules, so a FieldError here is a safety net.
+    `current` is the check's channel codes, `shown` the kind of schedule the
+    form drew it as and `parents` the uuids of the checks it depends on (all
+    None for a new check). The form's validators mirror the API's rules, so a
+    FieldError here is a safety net, but for a loop of dependencies, which
+    only `apply_fields` sees.
     """
     data = form.api_fields(shown)
     spec = form.channels_spec([c.code for c in project_channels(project.id)], current)
     if spec is not None:
         data["channels"] = spec
+    depends_on = form.depends_on_spec(parents or [])
+    if depends_on is not None:
+        data["depends_on"] = depends_on
     return parse_fields(data)
 
 
@@ -123,13 +152,13 @@ def save(check: Check, form: CheckForm) -> bool:
     """Apply the form to the check; False with the reason shown on the form."""
     try:
         fields = form_fields(form, check.project, {c.code for c in check.channels},
-                             shown_kind(check))
+                             shown_kind(check), [p.uuid for p in check.parents])
         # The form has no slug field: a rename here keeps the slug, however it
         # was made, so the /ping/<ping-key>/<slug> URLs jobs use keep working
         # (a v3 client's slug "backup" on a check named "backup" looks derived).
         apply_fields(check, {**fields, "slug": check.slug}, utcnow())
     except FieldError as e:
-        form.form_errors.append(sentence(str(e)))
+        refuse(form, e)
         return False
     return True
 
@@ -152,6 +181,7 @@ def detail(uuid: str):
     return render_template(
         "checks/detail.html", **status_context(check), confirm=confirmations(check),
         alerts=alert_words(check, targets),
+        dependencies=dependency_rows(check.parents, children_of(check)),
         # The ping key is the project's secret: a viewer sees no slug URL.
         forms=push_forms(check.uuid, check.slug,
                          check.project.ping_key if can_write(g.role) else None,
