@@ -10,7 +10,7 @@ from flask import render_template
 from ..core.dependencies import children_down
 from ..core.holds import plain_reason
 from ..core.models import Check, Notification, Ping
-from ..core.schedules import describe
+from ..core.schedules import describe, seconds_in_words
 from ..core.times import utc_iso
 from ..core.urls import check_page_url, site_root
 from ..db import db
@@ -18,7 +18,7 @@ from .transports import Content
 
 BODY_EXCERPT = 1000  # characters of a ping body an alert quotes
 RECENT_PINGS = 5
-WORDS = {"down": "DOWN", "up": "UP", "reminder": "DOWN"}
+WORDS = {"down": "DOWN", "up": "UP", "reminder": "DOWN", "flapping": "FLAPPING"}
 
 
 def body_excerpt(check_id: int, at: datetime) -> str | None:
@@ -77,6 +77,7 @@ def alert_content(row: Notification) -> Content:
         "reason": reason,
         "changed_at": changed_at,
         "schedule": describe(check.schedule_spec),
+        "flap_window": seconds_in_words(check.flap_window),
         "url": url,
         # Members may live in several zones; the check's own is the one its schedule keeps.
         "tz": check.tz,

@@ -76,6 +76,10 @@ def check_json(check: Check) -> dict:
         "min_runtime": check.min_runtime,
         "nag_period": check.nag_period,
         "failure_threshold": check.failure_threshold,
+        "flap_threshold": check.flap_threshold,
+        "flap_window": check.flap_window,
+        # Since when its alerts are held for flapping; null when they are not.
+        "flapping_since": utc_iso(check.flapping_since),
         "value_min": check.value_min,
         "value_max": check.value_max,
         "grace_to_end_of_day": check.grace_to_end_of_day,

@@ -11,6 +11,7 @@ from typing import Any
 from .channels import resolve_channels
 from .dependencies import parse_depends_on, resolve_parents
 from .errors import FieldError
+from .flapping import MAX_WINDOW as MAX_FLAP_WINDOW
 from .keyword_fields import NOT_COLUMNS as KEYWORD_ONLY
 from .keyword_fields import apply_keywords, parse_keywords
 from .models import Check, normalize_tags, slugify
@@ -126,6 +127,10 @@ def parse_fields(data: Any) -> dict:
         out["methods"] = data["methods"]
     if "nag_period" in data:
         out["nag_period"] = _int(data, "nag_period", 0, MAX_SECONDS, " seconds (0: no reminders)")
+    if "flap_threshold" in data:
+        out["flap_threshold"] = _int(data, "flap_threshold", 0, 1000, " (0: off)")
+    if "flap_window" in data:
+        out["flap_window"] = _int(data, "flap_window", MIN_SECONDS, MAX_FLAP_WINDOW, " seconds")
     if "failure_threshold" in data:
         out["failure_threshold"] = _int(data, "failure_threshold", 1, 1000)
     for key in ("value_min", "value_max"):

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from .channels import alert_targets
 from .dependencies import wake_children
-from .holds import held_reason, hold_of
+from .flapping import STATES, starts_flapping
+from .holds import Hold, held_reason, hold_of
 from .models import Channel, Check, Flip, Notification
 from .routing import route
 from .snooze import is_muted, muted_reason
@@ -118,11 +119,18 @@ def record_flip(
     muted = is_muted(state.muted_until, state.mute_until_up, now)
     alert = is_alert(old_status, new_status)
     hold = hold_of(conn, check_id, new_status, now) if alert and not muted else None
+    changes: dict = {}
+    flapping = alert and not muted and hold is None and old_status in STATES \
+        and starts_flapping(conn, check_id, now)
+    if flapping:
+        # This change is one too many: it sends "flapping" instead of itself,
+        # and the ones after it are held until the check is stable.
+        hold = Hold(*flapping)
+        changes["flapping_since"] = now
     # An "up" is news only to those who were sent the down: not after a muted
     # or held one (nobody heard of it), as paused -> up is not sent either.
     owed = alert and not muted and hold is None \
         and (new_status == "down" or state.alerted == "down")
-    changes: dict = {}
     if new_status == "up":
         changes.update(mute_until_up=False, muted_until=None)  # "until up" ends here
     if new_status == "paused":
@@ -146,6 +154,8 @@ def record_flip(
     ).scalar_one()
     if owed:
         return queue_notifications(conn, check_id, project_id, flip_id, new_status, now)
+    if flapping:
+        return queue_notifications(conn, check_id, project_id, flip_id, "flapping", now)
     if old_status == "down":
         # Recovered unheard, or paused, while a channel's down waits: when its
         # delay ends the check is not "still down", so that channel is told nothing.
@@ -168,8 +178,9 @@ def release(conn: sa.Connection, check_id: int, now: datetime) -> list[tuple[int
     if row is None:
         return []
     hold = hold_of(conn, check_id, row.status, now)
-    conn.execute(sa.update(checks).where(checks.c.id == check_id)
-                 .values(release_at=hold.until if hold else None))
+    # Nothing holds it: if it was flapping, it has been stable for its window.
+    after = {"release_at": hold.until} if hold else {"release_at": None, "flapping_since": None}
+    conn.execute(sa.update(checks).where(checks.c.id == check_id).values(**after))
     if hold is not None or is_muted(row.muted_until, row.mute_until_up, now):
         return []
     if row.status == "down" and row.alerted != "down":

@@ -19,6 +19,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from .dependencies import parents_down
+from .flapping import still_flapping
 from .maintenance import window_until
 
 # A child held by its parent is woken when the parent's state changes
@@ -35,14 +36,18 @@ class Hold(NamedTuple):
 def hold_of(conn: sa.Connection, check_id: int, status: str, now: datetime) -> Hold | None:
     """What holds back an alert about the check being `status` now, if anything.
 
-    A maintenance window holds every message; a parent that is down holds
-    the child's downs and reminders, not its recovery (people who were sent
-    its down want to hear it is up).
+    A maintenance window holds every message, and so does flapping until
+    the check is stable; a parent that is down holds the child's downs and
+    reminders, not its recovery (people who were sent its down want to hear
+    it is up).
     """
     window = window_until(conn, check_id, now)
     if window is not None:
         name, end = window
         return Hold(f"in maintenance ({name}) until {end:%Y-%m-%d %H:%M} UTC", end)
+    flapping = still_flapping(conn, check_id, now)
+    if flapping is not None:
+        return Hold(*flapping)
     if status in ("down", "reminder"):
         names = parents_down(conn, check_id)
         if names:

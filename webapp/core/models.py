@@ -96,6 +96,11 @@ class Check(Model):
     # check is next up); its state and history go on as ever.
     muted_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     mute_until_up: so.Mapped[bool] = so.mapped_column(default=False)
+    # Flapping: more than flap_threshold changes of state within flap_window
+    # seconds send one message and hold the rest until it is stable (0: off).
+    flap_threshold: so.Mapped[int] = so.mapped_column(default=6)
+    flap_window: so.Mapped[int] = so.mapped_column(default=3600)
+    flapping_since: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     # What people were last sent of its state ("down" or "up"; None: nothing
     # yet, or not since a pause): a recovery is sent only after a sent down,
     # and an alert held back (`core.holds`) is owed only where this differs.

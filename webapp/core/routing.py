@@ -52,7 +52,10 @@ def route(events: str, delay: int, event: str, now: datetime,
     An "up" for a channel whose held down was cancelled is decided by the
     caller, which knows whether it cancelled one.
     """
-    if event not in events.split():
+    # "This check is flapping" goes where downs go, at once: it is the first
+    # news of trouble, and a delay would only hold back the news that alerts
+    # are being held.
+    if (event if event != "flapping" else "down") not in events.split():
         return NOTHING
     if event == "down" and delay > 0:
         return Route(True, now + timedelta(seconds=delay))
