@@ -97,6 +97,13 @@ class Config:
     # so a deadline set by another process is noticed within this many seconds.
     SWEEP_INTERVAL = env_float("SWEEP_INTERVAL", 0.25)
 
+    # Alert storms: when more than ALERT_GROUP_THRESHOLD checks of a project
+    # go down or up within ALERT_GROUP_WINDOW seconds, the first ones are sent
+    # as usual and the rest as one message per channel at the end of the
+    # window. 0 turns grouping off.
+    ALERT_GROUP_THRESHOLD = env_int("ALERT_GROUP_THRESHOLD", 3)
+    ALERT_GROUP_WINDOW = env_float("ALERT_GROUP_WINDOW", 30.0)
+
     # Optional: a URL (a check on another monitor) the worker requests every
     # WATCHDOG_INTERVAL seconds while its sweep is healthy, so that someone
     # else alerts when this installation stops.

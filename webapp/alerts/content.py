@@ -104,3 +104,46 @@ def test_content() -> Content:
                  "last_message": None, "last_value": None, "url": None,
                  "children_down": []},
     )
+
+
+def group_subject(rows: list[Notification]) -> str:
+    """"12 more checks went down", "2 more checks are up again", or both counted."""
+    down = sum(r.event == "down" for r in rows)
+    up = len(rows) - down
+    n = len(rows)
+    checks = "check" if n == 1 else "checks"
+    if not up:
+        return f"{n} more {checks} went down"
+    if not down:
+        return f"{n} more {checks} {'is' if n == 1 else 'are'} up again"
+    return f"{n} more {checks} changed state: {down} down, {up} up"
+
+
+def group_content(rows: list[Notification]) -> Content:
+    """What a storm's group says (`core.storms`): every check in it, with the
+    reason of each, and a link to the project's list, down first."""
+    project = rows[0].check.project
+    list_url = f"{site_root()}/projects/{project.code}/?sort=state"
+    items = []
+    for row in rows:
+        check, flip = row.check, row.flip
+        items.append({
+            "word": WORDS[row.event],
+            "name": check.name or check.uuid,
+            "reason": plain_reason(flip.reason) if flip is not None else "",
+            "changed_at": flip.created if flip is not None else row.created,
+            "url": check_page_url(site_root(), check.uuid),
+            "payload": webhook_payload(row.event, check,
+                                       plain_reason(flip.reason) if flip else "",
+                                       flip.created if flip else row.created,
+                                       check_page_url(site_root(), check.uuid)),
+        })
+    subject = group_subject(rows)
+    ctx = {"subject": subject, "items": items, "project": project, "list_url": list_url}
+    return Content(
+        subject=subject,
+        text=render_template("email/group.txt", **ctx),
+        html=render_template("email/group.html", **ctx),
+        payload={"event": "group", "count": len(rows), "project": project.name,
+                 "url": list_url, "events": [item["payload"] for item in items]},
+    )

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from ..core.models import Channel, Notification
 from ..core.times import utcnow
 from ..db import db, rows_changed
-from .content import alert_content, test_content
+from .content import alert_content, group_content, test_content
 from .outages import summary
 from .queue import RETRY_INTERVALS, delivery_time_limit, enqueue_delivery
 from .transports import DeliveryError, transmit
@@ -74,6 +74,8 @@ def deliver(notification_id: int) -> str:
     if not claim(notification_id, now):
         return "skipped: already sent, given up, or being sent"
     row = db.session.get_one(Notification, notification_id)  # claimed, so it is there
+    if row.grouped:
+        return deliver_group(row, now)
     try:
         send(row)
     except Exception as e:
@@ -85,6 +87,42 @@ def deliver(notification_id: int) -> str:
     )
     db.session.commit()
     return "sent"
+
+
+def claim_group(row: Notification, now: datetime) -> list[Notification]:
+    """`row` (claimed) and the other rows of its channel's storm group that are
+    due, claimed with it: they go as one message (`core.storms`)."""
+    result = db.session.execute(
+        sa.update(notifications)
+        .where(notifications.c.channel_id == row.channel_id, notifications.c.grouped,
+               notifications.c.status == "pending", notifications.c.next_attempt <= now,
+               notifications.c.id != row.id,
+               sa.or_(notifications.c.lease_until.is_(None), notifications.c.lease_until < now))
+        .values(lease_until=now + timedelta(seconds=delivery_time_limit()),
+                attempts=notifications.c.attempts + 1)
+        .returning(notifications.c.id)
+    )
+    ids = [row.id, *(r.id for r in result)]
+    db.session.commit()
+    return list(db.session.scalars(sa.select(Notification).where(Notification.id.in_(ids))
+                                   .order_by(Notification.id)))
+
+
+def deliver_group(row: Notification, now: datetime) -> str:
+    """Send a storm's group for one channel as one message; each row records
+    the outcome, so a failed group is retried whole after its backoff."""
+    rows = claim_group(row, now)
+    headers = row.channel.headers if row.channel is not None else {}
+    try:
+        transmit(row.kind, row.target, headers, group_content(rows))
+    except Exception as e:
+        reason = failure_reason(e, f"group of notification {row.id}")
+        return "; ".join(record_failure(r, reason) for r in rows)
+    db.session.execute(
+        sa.update(notifications).where(notifications.c.id.in_([r.id for r in rows]))
+        .values(status="sent", sent=utcnow(), error="", lease_until=None))
+    db.session.commit()
+    return f"sent a group of {len(rows)}"
 
 
 def failure_reason(e: Exception, what: str) -> str:

@@ -206,7 +206,8 @@ def requeue_due(now: datetime | None = None) -> int:
     due (it has no job), or its job is gone from Redis or dead."""
     now = now or utcnow()
     rows = db.session.execute(
-        sa.select(notifications.c.id, notifications.c.job_id, notifications.c.lease_until)
+        sa.select(notifications.c.id, notifications.c.job_id, notifications.c.lease_until,
+                  notifications.c.grouped, notifications.c.channel_id)
         .where(
             notifications.c.status == "pending",
             sa.or_(notifications.c.lease_until.is_(None), notifications.c.lease_until < now),
@@ -222,9 +223,15 @@ def requeue_due(now: datetime | None = None) -> int:
     ).all()
     db.session.rollback()
     started = 0
+    groups: set[int] = set()
     for row in rows:
         if row.job_id is not None and not job_is_lost(row.job_id, row.lease_until, now):
             continue
+        if row.grouped and row.job_id is None:
+            # One job sends a channel's whole storm group: start one per group.
+            if row.channel_id in groups:
+                continue
+            groups.add(row.channel_id)
         job_id = new_job_id()
         # Conditional on the job id read, so two sweepers start one job, not two.
         same_job = (notifications.c.job_id.is_(None) if row.job_id is None

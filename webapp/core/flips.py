@@ -15,6 +15,7 @@ from .holds import Hold, held_reason, hold_of
 from .models import Channel, Check, Flip, Notification
 from .routing import route
 from .snooze import is_muted, muted_reason
+from .storms import storm_due
 
 flips = Flip.__table__
 notifications = Notification.__table__
@@ -55,11 +56,13 @@ def queue_notifications(conn: sa.Connection, check_id: int, project_id: int, fli
         decision = route(t.events, t.delay, event, now, down_since)
         if not decision.send or t.channel_id in cancelled:
             continue
+        # A storm's rows wait for its window's end with no job, as held ones do.
+        storm = None if decision.held else storm_due(conn, t.channel_id, event, now)
         rows.append({"flip_id": flip_id, "check_id": check_id, "channel_id": t.channel_id,
                      "event": event, "kind": t.kind, "target": t.target, "status": "pending",
-                     "attempts": 0, "error": "", "created": now,
-                     "job_id": None if decision.held else new_job_id(),
-                     "next_attempt": decision.due or now})
+                     "attempts": 0, "error": "", "created": now, "grouped": storm is not None,
+                     "job_id": None if decision.held or storm else new_job_id(),
+                     "next_attempt": storm or decision.due or now})
     if not rows:
         return []
     result = conn.execute(

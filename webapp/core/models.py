@@ -344,6 +344,9 @@ class Notification(Model):
     # next_attempt, when the sweep starts one (the backoff lives here, not in Redis).
     job_id: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     next_attempt: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Part of an alert storm (`core.storms`): sent with the channel's other
+    # grouped rows as one message when the storm's window ends (next_attempt).
+    grouped: so.Mapped[bool] = so.mapped_column(default=False)
 
     flip: so.Mapped[Flip | None] = so.relationship()
     check: so.Mapped[Check] = so.relationship()
