@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from fake_network import PRIVATE_REFUSAL, PUBLIC, Network
 from support import make_user
-from webapp.core.models import Notification
+from webapp.core.models import Channel, Notification
 from webapp.db import db
 
 
@@ -185,3 +185,42 @@ def test_a_channel_to_a_public_or_unknown_host_is_saved(api, guarded, network, k
 
 def test_private_addresses_are_taken_when_allowed(api):
     assert add_channel(api, kind="webhook", value="http://127.0.0.1:8080/hook")["kind"] == "webhook"
+
+
+def test_a_channel_is_read_and_changed_field_by_field(app, api, receiver):
+    # The escalation of the README: the on-call webhook only after 15 minutes.
+    r = api("post", "/channels/", json={"kind": "webhook", "name": "on-call",
+                                        "value": receiver.url + "/hook"})
+    code = r.get_json()["id"]
+    r = api("post", f"/channels/{code}", json={"events": ["down"], "delay": 900})
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json() == {"id": code, "name": "on-call", "kind": "webhook",
+                            "events": ["down"], "delay": 900}
+    assert api("get", f"/channels/{code}").get_json() == r.get_json()
+    r = api("post", f"/channels/{code}", json={"name": "pager", "value": receiver.url + "/v2"})
+    assert (r.get_json()["name"], r.get_json()["delay"]) == ("pager", 900)  # the rest stays
+    with app.app_context():
+        stored = db.session.scalar(sa.select(Channel).where(Channel.code == code))
+        assert (stored.value, stored.events, stored.delay) == (receiver.url + "/v2", "down", 900)
+        db.session.remove()
+
+
+def test_a_channel_update_refuses_what_it_cannot_take(api):
+    code = api("post", "/channels/", json={"kind": "email", "value": "ops@example.com"}
+               ).get_json()["id"]
+    for body, message in [
+        ({"kind": "webhook"}, "kind cannot be changed: add a channel of the other kind instead"),
+        ({"url": "x"}, "unknown field 'url': a channel update takes name, value, events, delay"),
+        ({"delay": -1}, "delay must be from 0 to 86400 seconds (a day)"),
+        ({"events": ["late"]}, "late is not an event Heartbeats records (a check is late by "
+                               "the clock, with no flip to send); events are down, up, reminder"),
+        ({"value": "nobody"}, "not an email address: nobody"),
+        ({"name": 5}, "name must be a string of at most 100 characters"),
+    ]:
+        r = api("post", f"/channels/{code}", json=body)
+        assert (r.status_code, r.get_json()["error"]) == (400, message), body
+    assert api("get", f"/channels/{code}").get_json() == {
+        "id": code, "name": "ops@example.com", "kind": "email",
+        "events": ["down", "up", "reminder"], "delay": 0}
+    assert api("post", "/channels/00000000-0000-0000-0000-000000000000",
+               json={"name": "x"}).status_code == 404

@@ -28,6 +28,15 @@ def split_addresses(value: str) -> list[str]:
     return [a for a in re.split(r"[\s,;]+", value) if a]
 
 
+def parse_name(data: dict) -> str:
+    name = data.get("name", "")
+    if not isinstance(name, str) or len(name) > 100:
+        raise FieldError("name must be a string of at most 100 characters")
+    if err := control_error("name", name):
+        raise FieldError(err)
+    return name
+
+
 def parse_channel(data: Any) -> dict:
     """kind, name, value (and headers for a webhook) of a new channel, validated."""
     if not isinstance(data, dict):
@@ -35,11 +44,7 @@ def parse_channel(data: Any) -> dict:
     kind = data.get("kind")
     if kind not in KINDS:
         raise FieldError(f"kind must be one of {', '.join(KINDS)}")
-    name = data.get("name", "")
-    if not isinstance(name, str) or len(name) > 100:
-        raise FieldError("name must be a string of at most 100 characters")
-    if err := control_error("name", name):
-        raise FieldError(err)
+    name = parse_name(data)
     value = data.get("value")
     headers: dict = {}
     if kind == "webhook" and isinstance(value, dict):
@@ -88,6 +93,34 @@ def parse_channel(data: Any) -> dict:
     # Only when given: a channel made without them gets every event at once
     # (the model's defaults), and an import that re-saves a channel leaves
     # the routing someone chose for it alone.
+    if "events" in data:
+        fields["events"] = parse_events(data["events"])
+    if "delay" in data:
+        fields["delay"] = parse_delay(data["delay"])
+    return fields
+
+
+UPDATE_FIELDS = ("kind", "name", "value", "events", "delay")
+
+
+def parse_channel_update(channel: Channel, data: Any) -> dict:
+    """The fields an update names, validated as a new channel's are; the
+    others keep their values. The kind cannot change (a new channel can)."""
+    if not isinstance(data, dict):
+        raise FieldError("the request body must be a JSON object")
+    for key in data:
+        if key not in UPDATE_FIELDS:
+            raise FieldError(f"unknown field {str(key)[:40]!r}: a channel update takes "
+                             + ", ".join(UPDATE_FIELDS[1:]))
+    if data.get("kind", channel.kind) != channel.kind:
+        raise FieldError("kind cannot be changed: add a channel of the other kind instead")
+    if "value" in data:  # a new value is checked as a new channel's
+        return parse_channel({**data, "kind": channel.kind,
+                              "name": data.get("name", channel.name)})
+    fields: dict[str, Any] = {"name": channel.name, "value": channel.value,
+                              "headers": channel.headers or {}}
+    if "name" in data:
+        fields["name"] = parse_name(data) or default_name(channel.kind, channel.value)
     if "events" in data:
         fields["events"] = parse_events(data["events"])
     if "delay" in data:
