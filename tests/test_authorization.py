@@ -123,6 +123,8 @@ RULES: dict[str, dict[str, str]] = {
     "api.badges.list_badges": {"GET": "api-read-any"},
     "api.channels.create_channel": {"POST": "api-rw-any"},
     "api.channels.delete_channel": {"DELETE": "api-rw"},
+    "api.channels.get_channel": {"GET": "api-rw"},
+    "api.channels.change_channel": {"POST": "api-rw"},
     "api.channels.list_channels": {"GET": "api-rw-any"},
     "api.checks.create_check": {"POST": "api-rw-any"},
     "api.checks.delete_check": {"DELETE": "api-rw"},
@@ -185,6 +187,11 @@ RULES: dict[str, dict[str, str]] = {
     "members.my_alerts": {"POST": "read"},
     "members.remove": {"POST": "own"},
     "members.set_role": {"POST": "own"},
+    # Maintenance windows: any member sees them; owners and members make, end, delete.
+    "maintenance.index": {"GET": "read"},
+    "maintenance.create": {"POST": "write"},
+    "maintenance.end": {"POST": "write"},
+    "maintenance.delete": {"POST": "write"},
     "projects.create": {"POST": "self"},
     "projects.create_key": {"POST": "write"},
     "projects.delete": {"POST": "own"},
@@ -214,6 +221,7 @@ FORMS: dict[str, dict[str, str]] = {
     "invitations.create": {"email": "frank@example.com", "role": "member"},
     "members.set_role": {"role": "viewer"},
     "members.my_alerts": {"alerts": "on"},
+    "maintenance.create": {"kind": "once", "end": "2099-01-01T00:00", "covers": "project"},
     "projects.create": {"name": "Another project"},
     "projects.create_key": {"label": "ci"},
     "projects.rename": {"name": "Renamed"},
@@ -222,6 +230,7 @@ FORMS: dict[str, dict[str, str]] = {
 }
 JSON: dict[str, dict] = {
     "api.channels.create_channel": {"kind": "email", "value": "ops@example.com"},
+    "api.channels.change_channel": {"name": "renamed", "delay": 60},
     "api.checks.create_check": {"name": "from-the-api"},
     "api.checks.update_check": {"name": "renamed"},
     "api.mute.mute_tag": {"tag": "db", "until": "up"},

@@ -29,6 +29,7 @@ def test_ending_a_one_off_early_ends_it_and_before_it_began_calls_it_off():
     assert until(ended, at(2, 2)) is None and is_over(ended, at(2, 2))
     called_off = ONE_OFF._replace(ended_at=at(1, 12))
     assert until(called_off, at(2, 1, 30)) is None
+    assert next_start(called_off, at(1, 13)) is None
 
 
 def test_a_recurring_window_covers_each_occurrence():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify
 
-from ..core.maintenance import wake_held
+from ..core.maintenance import end_now, remove_window
 from ..core.maintenance_fields import make_window, parse_window, window_json
 from ..core.models import MaintenanceWindow
 from ..core.times import utcnow
@@ -55,9 +55,7 @@ def end_window(code: str):
     """End it now: a one-off is over, a recurring one's current occurrence is
     (the next still comes). What its checks owe is sent by the next sweep."""
     window = window_or_404(code)
-    now = utcnow()
-    window.ended_at = now
-    wake_held(db.session.connection(), window.project_id, now)
+    end_now(window, utcnow())
     db.session.commit()
     return jsonify(shown(window))
 
@@ -66,7 +64,6 @@ def end_window(code: str):
 def delete_window(code: str):
     window = window_or_404(code)
     body = shown(window)
-    wake_held(db.session.connection(), window.project_id, utcnow())
-    db.session.delete(window)
+    remove_window(window, utcnow())
     db.session.commit()
     return jsonify(body)

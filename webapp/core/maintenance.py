@@ -18,6 +18,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from ..db import db
 from .maintenance_times import Timing, is_over, until
 from .models import Check, MaintenanceWindow, maintenance_checks
 
@@ -71,3 +72,45 @@ def wake_held(conn: sa.Connection, project_id: int, now: datetime) -> None:
     conn.execute(sa.update(checks)
                  .where(checks.c.project_id == project_id, checks.c.release_at.is_not(None))
                  .values(release_at=now))
+
+
+def end_now(window: MaintenanceWindow, now: datetime) -> None:
+    """End a window now (the API's and the dashboard's "end"): a one-off is
+    over, a recurring one's current occurrence is; held alerts are looked at.
+    The caller commits."""
+    window.ended_at = now
+    wake_held(db.session.connection(), window.project_id, now)
+
+
+def remove_window(window: MaintenanceWindow, now: datetime) -> None:
+    """Delete a window; what it held is looked at as when it ends. The caller commits."""
+    wake_held(db.session.connection(), window.project_id, now)
+    db.session.delete(window)
+
+
+def windows_covering(conn: sa.Connection, project_id: int, check_tags: dict[int, str],
+                     at: datetime) -> dict[int, tuple[str, datetime]]:
+    """`window_until` for many checks of one project at once ({check id: tags}
+    in, {check id: (name, end)} out, a check no window covers left out), in
+    at most three queries whatever the number of checks: for the checks list.
+    The rule of what a window covers is window_until's; a test holds the two
+    to the same answers."""
+    found = conn.execute(sa.select(windows).where(windows.c.project_id == project_id))
+    rows = [(w, end) for w in found if (end := until(timing_of(w), at)) is not None]
+    if not rows:
+        return {}
+    chosen: dict[int, set[int]] = {}
+    for link in conn.execute(sa.select(maintenance_checks)
+                             .where(maintenance_checks.c.window_id.in_([w.id for w, _ in rows]))):
+        chosen.setdefault(link.window_id, set()).add(link.check_id)
+    out: dict[int, tuple[str, datetime]] = {}
+    for check_id, tags in check_tags.items():
+        mine_tags = set(tags.split())
+        for w, end in rows:
+            picked = chosen.get(w.id, set())
+            whole = not w.tags and not picked
+            if not (whole or check_id in picked or mine_tags & set(w.tags.split())):
+                continue
+            if check_id not in out or end > out[check_id][1]:
+                out[check_id] = (w.name or "maintenance", end)
+    return out

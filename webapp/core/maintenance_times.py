@@ -63,7 +63,8 @@ def until(t: Timing, at: datetime) -> datetime | None:
 def next_start(t: Timing, now: datetime) -> datetime | None:
     """When the window next begins after `now`; None when it never will again."""
     if not t.schedule:
-        return t.start if t.start is not None and t.start > now else None
+        called_off = t.ended_at is not None and t.start is not None and t.ended_at <= t.start
+        return t.start if t.start is not None and t.start > now and not called_off else None
     zone = ZoneInfo(t.tz)
     after = max(now, t.start) if t.start is not None else now
     try:

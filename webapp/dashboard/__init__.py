@@ -9,13 +9,24 @@ from flask_login import current_user
 from ..alerts.health import worker_silence
 from ..core.projects import can_write, projects_of
 from ..web import ratelimits
-from .display import timefmt
+from .display import maintenance_words, timefmt
 from .display.schedule_words import grace_words, next_firing, schedule_words
 from .display.snooze_words import mute_title, mute_words
-from .pages import auth, channels, check, home, imports, invitations, members, projects, settings
+from .pages import (
+    auth,
+    channels,
+    check,
+    home,
+    imports,
+    invitations,
+    maintenance,
+    members,
+    projects,
+    settings,
+)
 
 BLUEPRINTS = (auth.bp, home.bp, check.bp, settings.bp, channels.bp, projects.bp, members.bp,
-              invitations.bp, imports.bp)
+              invitations.bp, imports.bp, maintenance.bp)
 
 
 def project_context() -> dict:
@@ -38,6 +49,7 @@ def init_app(app: Flask) -> None:
     ratelimits.protect_per_user(app, "imports.healthchecks_import", "RATELIMIT_IMPORT")
     app.context_processor(project_context)
     timefmt.init_app(app)
+    maintenance_words.init_app(app)
     app.add_template_global(schedule_words)
     app.add_template_global(grace_words)
     app.add_template_global(mute_words)

@@ -18,6 +18,7 @@ from ...core.schedules import schedule_of
 from ...core.transitions import shown_status
 from ...db import db
 from .event_log import delivery_state
+from .maintenance_words import windows_state
 
 # Every column but the description: what the list and a check's status card
 # show, and what decides the state they derive.
@@ -25,8 +26,10 @@ _COLUMNS = [c for c in Check.__table__.c if c.name != "desc"]
 
 
 def fingerprint(project_id: int, timezone: str, now: datetime) -> str:
-    """A short hash of everything the project's list shows."""
-    return _fingerprint(Check.project_id == project_id, timezone, now)
+    """A short hash of everything the project's list shows, its maintenance
+    windows' state too (one beginning or ending changes no column of a check)."""
+    return _fingerprint(Check.project_id == project_id, timezone, now,
+                        extra=windows_state(project_id, now))
 
 
 def check_fingerprint(check_id: int, timezone: str, now: datetime) -> str:

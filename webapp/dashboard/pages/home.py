@@ -18,6 +18,7 @@ from ...web.loaders import project_or_404
 from ...web.urls import base_url
 from ..display.fingerprint import fingerprint
 from ..display.list_filter import SORTS, ListFilter, sort_checks
+from ..display.maintenance_words import list_notes
 from ..display.snippets import push_snippets
 
 bp = Blueprint("dashboard", __name__)
@@ -45,6 +46,8 @@ def list_context(project: Project) -> dict:
         "project": project,
         "checks": sort_checks([c for c in every if flt.matches(c)], flt.sort, now),
         "statuses": statuses,
+        # "in maintenance until 03:00" by check id, from one read of the windows.
+        "held": list_notes(project.id, every, current_user.timezone, now),
         "n_total": len(every),
         "n_down": sum(1 for s in statuses.values() if s == "down"),
         "known_tags": known_tags,
