@@ -262,3 +262,28 @@ def test_bad_tag_mutes_are_400s_and_mute_nothing(api, new_check, body, needle):
     r = api("post", "/checks/mute", json=body)
     assert r.status_code == 400 and needle in r.get_json()["error"], r.get_json()
     assert api("get", f"/checks/{uuid}").get_json()["mute_until_up"] is False
+
+
+def test_a_down_waiting_for_a_channels_delay_is_not_sent_once_muted(
+        app, live_server, worker, user, mailbox):
+    key = user[1]
+    r = call(live_server, key, "post", "/channels/",
+             {"kind": "email", "name": "later", "value": "later@example.com", "delay": 1})
+    assert r.status_code == 201, r.text
+    r = call(live_server, key, "post", "/checks/", {"name": "backup", "timeout": 3600})
+    uuid = r.json()["uuid"]
+    push(live_server, uuid)
+    push(live_server, uuid, "down")  # the channel is to hear of it in a second...
+    assert call(live_server, key, "post", f"/checks/{uuid}",
+                {"mute_until_up": True}).status_code == 200  # ...but it is muted first
+    with app.app_context():
+        wait_until(lambda: db.session.scalar(sa.select(Notification.status)) == "cancelled",
+                   timeout=10)
+        assert db.session.scalar(sa.select(Notification.error)) == (
+            "not sent: the check was muted before this was sent")
+        db.session.remove()
+    assert mailbox.messages == []
+    # Up (unheard, so unsent) ends the mute; the next down is sent: the witness.
+    push(live_server, uuid)
+    push(live_server, uuid, "down")
+    assert mailbox.wait_for(1)[0]["Subject"] == "DOWN: backup"

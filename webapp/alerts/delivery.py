@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from ..core.models import Channel, Notification
+from ..core.snooze import is_muted
 from ..core.times import utcnow
 from ..db import db, rows_changed
 from .content import alert_content, group_content, test_content
@@ -28,6 +29,9 @@ notifications = Notification.__table__
 # The first try and one retry per backoff step; then the row is marked failed,
 # with the last error, for people to see.
 MAX_ATTEMPTS = len(RETRY_INTERVALS) + 1
+
+
+MUTED_BEFORE_SENT = "not sent: the check was muted before this was sent"
 
 
 def dispatch(pending: list[tuple[int, str]]) -> None:
@@ -74,6 +78,14 @@ def deliver(notification_id: int) -> str:
     if not claim(notification_id, now):
         return "skipped: already sent, given up, or being sent"
     row = db.session.get_one(Notification, notification_id)  # claimed, so it is there
+    if row.event != "up" and is_muted(row.check.muted_until, row.check.mute_until_up, now):
+        # Muted after the row was made (while a channel's delay held it, or
+        # between retries): a mute means nothing more is sent of this down.
+        db.session.execute(sa.update(notifications).where(notifications.c.id == row.id)
+                           .values(status="cancelled", error=MUTED_BEFORE_SENT,
+                                   job_id=None, lease_until=None))
+        db.session.commit()
+        return "cancelled: " + MUTED_BEFORE_SENT
     if row.grouped:
         return deliver_group(row, now)
     try:
