@@ -126,3 +126,35 @@ def test_the_models_and_the_migrations_agree(app):
     with app.app_context(), db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_what_was_sent_is_filled_from_the_history(settings, own_database):
+    """0012: a check down whose down was sent owes its recovery; a muted one not."""
+    from webapp.core.models import Check, Flip
+    from webapp.core.projects import create_project
+
+    app = create_app({**overrides_from(settings), "SQLALCHEMY_DATABASE_URI": own_database})
+    with app.app_context():
+        upgrade()
+        user = User(email="a@example.com", password_hash="x")
+        db.session.add(user)
+        project = create_project(user, "p")
+        db.session.flush()
+        for name, status, reason in [("sent", "down", "failure reported"),
+                                     ("muted", "down", "failure reported (muted: not sent)"),
+                                     ("fine", "up", "success")]:
+            check = Check(project_id=project.id, name=name, status=status)
+            db.session.add(check)
+            db.session.flush()
+            db.session.add(Flip(check_id=check.id, old_status="up", new_status=status,
+                                reason=reason))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0011")
+        upgrade(revision="0012")
+        with db.engine.connect() as conn:
+            alerted = dict(conn.execute(sa.text("SELECT name, alerted FROM checks")).all())
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    assert alerted == {"sent": "down", "muted": None, "fine": None}
