@@ -119,7 +119,7 @@ def test_a_parents_alerts_list_its_children_that_are_down(app, live_server, work
                for m in mailbox.messages if "backup-host" in m["Subject"])
 
 
-def test_a_child_held_by_a_parent_that_is_deleted_is_sent(app, live_server, worker, user,
+def test_a_child_held_by_a_parent_that_is_paused_is_sent(app, live_server, worker, user,
                                                           mailbox):
     parent, (dump, _) = family(live_server, user[1])
     push(live_server, parent, "down")
