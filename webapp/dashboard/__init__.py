@@ -10,6 +10,7 @@ from ..alerts.health import worker_silence
 from ..core.projects import can_write, projects_of
 from ..web import ratelimits
 from .display import maintenance_words, timefmt
+from .display.flap_words import flap_note
 from .display.schedule_words import grace_words, next_firing, schedule_words
 from .display.snooze_words import mute_title, mute_words
 from .pages import (
@@ -54,5 +55,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(grace_words)
     app.add_template_global(mute_words)
     app.add_template_global(mute_title)
+    app.add_template_global(flap_note)
     app.add_template_global(next_firing)
     app.add_template_global(worker_silence)

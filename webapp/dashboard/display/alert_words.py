@@ -8,6 +8,7 @@ from ...core.models import Check
 from ...core.routing import ALL_EVENTS, routing_words
 from ...core.schedules import every_words, seconds_in_words
 from ...core.transitions import run_limit
+from .flap_words import flap_rule_words
 
 
 def audience_words(targets: list[Target]) -> str:
@@ -58,6 +59,7 @@ def alert_words(check: Check, targets: list[Target]) -> list[tuple[str, str]]:
          + ("" if check.max_runtime else " (the grace time)")
          + (f", and one that succeeds in under {seconds_in_words(check.min_runtime)} fails"
             if check.min_runtime else "")),
+        ("Flapping", flap_rule_words(check)),
     ]
     if check.methods == "POST":
         rows.append(("Pings", "only POST pings count"))

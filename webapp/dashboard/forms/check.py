@@ -38,10 +38,11 @@ from .fields import (
     timezone_choices,
     unix_newlines,
 )
+from .flapping import FlapFields
 from .keywords import KeywordFields
 
 
-class CheckForm(KeywordFields, FlaskForm):
+class CheckForm(KeywordFields, FlapFields, FlaskForm):
     name = StringField("Name", filters=[strip], validators=[DataRequired("Give the check a name."),
                                            Length(max=100)])
     tags = StringField("Tags", validators=[Length(max=500)],
@@ -265,6 +266,7 @@ class CheckForm(KeywordFields, FlaskForm):
                               else shortest * UNITS[self.min_runtime_unit.data])
         out["methods"] = "POST" if self.post_only.data else ""
         out["manual_resume"] = bool(self.manual_resume.data)
+        out.update(self.flap_api_fields())
         out.update(self.keyword_api_fields())
         out["push_token"] = self.push_token.data or None
         return out
@@ -326,6 +328,7 @@ class CheckForm(KeywordFields, FlaskForm):
             self.min_runtime.data, self.min_runtime_unit.data = split_seconds(check.min_runtime)
         self.post_only.data = check.methods == "POST"
         self.manual_resume.data = check.manual_resume
+        self.fill_flapping(check)
         self.fill_keywords(check)
         self.kind.data = shown_kind(check)
         if self.kind.data == "oncalendar":
