@@ -17,9 +17,10 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from processes import ROOT, Children, bench_app, free_port, log, migrate, percentile, tail
 
-from tests.receivers import Mailbox
+from receivers import Mailbox  # tests/receivers.py (see run.py)
 from webapp.core.models import Check, Flip, User
 from webapp.core.pings import PingData, apply_ping
+from webapp.core.projects import create_project
 from webapp.db import db
 
 GRACE = 1
@@ -43,11 +44,14 @@ def ping_staggered(app, n_checks: int) -> dict[str, datetime]:
     returns each check's alert_after by name."""
     with app.app_context():
         user = User(email="bench-alerts@example.com", password_hash="!")
-        checks = [Check(user=user, name=f"bench-{i:04d}", grace=GRACE,
+        db.session.add(user)
+        project = create_project(user, "bench")  # no channels: alerts mail its owner
+        db.session.flush()
+        checks = [Check(project_id=project.id, name=f"bench-{i:04d}", grace=GRACE,
                         # Neighbours in ping order get far-apart timeouts.
                         timeout=TIMEOUTS[(i * 7) % len(TIMEOUTS)])
                   for i in range(n_checks)]
-        db.session.add_all([user, *checks])
+        db.session.add_all(checks)
         db.session.commit()
         tokens = [c.uuid for c in checks]
         start = time.monotonic()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import redis
 
-from tests.support import free_port
+from support import free_port  # tests/support.py (see run.py)
 from webapp import create_app
 from webapp.alerts.queue import LOCAL_REDIS, start_embedded
 

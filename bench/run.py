@@ -38,9 +38,12 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-# The repo root (for webapp) and bench/, this file's folder (for the modules
-# beside it), before anything below is imported.
-sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
+# The repo root (for webapp), bench/, this file's folder (for the modules
+# beside it), and tests/ (for its support module, imported by its own name: a
+# test dependency installs a top-level package named `tests`), before anything
+# below is imported.
+_ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(_ROOT), str(_ROOT / "bench"), str(_ROOT / "tests")]
 
 from latency import measure_alert_latency  # noqa: E402
 from processes import BENCH, ROOT, Children, log, resolve_redis, tail  # noqa: E402

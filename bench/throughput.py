@@ -30,6 +30,7 @@ from processes import (
 )
 
 from webapp.core.models import Check, Ping, User
+from webapp.core.projects import create_project
 from webapp.db import db
 
 PUSH_QUERY = "?status=up&msg=bench&value=1"
@@ -168,8 +169,11 @@ def create_push_check(database_url: str, redis_url: str) -> str:
     app = bench_app(database_url, redis_url)
     with app.app_context():
         user = User(email="bench@example.com", password_hash="!")
-        check = Check(user=user, name="bench", timeout=86400, grace=3600)
-        db.session.add_all([user, check])
+        db.session.add(user)
+        project = create_project(user, "bench")
+        db.session.flush()
+        check = Check(project_id=project.id, name="bench", timeout=86400, grace=3600)
+        db.session.add(check)
         db.session.commit()
         token = check.uuid
         db.session.remove()
