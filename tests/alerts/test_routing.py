@@ -156,8 +156,7 @@ def test_reminders_follow_each_channels_events_and_wait_for_its_delay(
 
 
 @pytest.mark.parametrize("routing, needle", [
-    ({"events": ["down", "late"]}, "late is not an event Heartbeats records"),
-    ({"events": "late"}, "late is not an event Heartbeats records"),
+    ({"events": ["down", "grace"]}, "unknown event 'grace': events are down, up, reminder, late"),
     ({"events": ["down", "sideways"]}, "unknown event 'sideways': events are down, up, reminder"),
     ({"events": {"down": True}}, "events must be a list of event names"),
     ({"events": [1]}, "events must be a list of event names"),

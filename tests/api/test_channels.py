@@ -212,8 +212,7 @@ def test_a_channel_update_refuses_what_it_cannot_take(api):
         ({"kind": "webhook"}, "kind cannot be changed: add a channel of the other kind instead"),
         ({"url": "x"}, "unknown field 'url': a channel update takes name, value, events, delay"),
         ({"delay": -1}, "delay must be from 0 to 86400 seconds (a day)"),
-        ({"events": ["late"]}, "late is not an event Heartbeats records (a check is late by "
-                               "the clock, with no flip to send); events are down, up, reminder"),
+        ({"events": ["grace"]}, "unknown event 'grace': events are down, up, reminder, late"),
         ({"value": "nobody"}, "not an email address: nobody"),
         ({"name": 5}, "name must be a string of at most 100 characters"),
     ]:

@@ -81,9 +81,9 @@ def test_a_bad_delay_is_refused_next_to_its_field(logged_in, app, data, message)
 
 
 def test_an_unknown_event_is_refused_with_the_events_we_have(logged_in, app):
-    r = add(logged_in, events=["down", "late"])
+    r = add(logged_in, events=["down", "grace"])
     assert r.status_code == 422
     html = r.get_data(as_text=True)
-    assert re.search(r'<p class="error" id="events-error">Late is not an event Heartbeats '
-                     r'records[^<]*events are down, up, reminder\.</p>', html)
+    assert re.search(r'<p class="error" id="events-error">Unknown event [^:]*grace[^:]*: '
+                     r'events are down, up, reminder, late\.</p>', html)
     assert routing(app) == []

@@ -18,7 +18,8 @@ from .transports import Content
 
 BODY_EXCERPT = 1000  # characters of a ping body an alert quotes
 RECENT_PINGS = 5
-WORDS = {"down": "DOWN", "up": "UP", "reminder": "DOWN", "flapping": "FLAPPING"}
+WORDS = {"down": "DOWN", "up": "UP", "reminder": "DOWN", "flapping": "FLAPPING",
+         "late": "LATE"}
 
 
 def body_excerpt(check_id: int, at: datetime) -> str | None:
@@ -65,6 +66,8 @@ def alert_content(row: Notification) -> Content:
     name = check.name or check.uuid
     # A held alert's flip says why it was held; sent, it says what happened.
     reason = plain_reason(flip.reason) if flip is not None else ""
+    if event == "late":
+        reason = "its ping is overdue; the grace time is not over yet"
     changed_at = flip.created if flip is not None else row.created
     subject = f"{WORDS[event]}: {name}" + (" (reminder)" if event == "reminder" else "")
     url = check_page_url(site_root(), check.uuid)

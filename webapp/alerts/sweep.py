@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from rq.job import JobStatus
 
-from ..core.flips import new_job_id, record_flip, record_reminder, release
+from ..core.flips import new_job_id, record_flip, record_late, record_reminder, release
 from ..core.maintenance import window_until
-from ..core.models import Check, Notification
+from ..core.models import Channel, Check, Notification
 from ..core.schedules import Schedule, schedule_of
 from ..core.times import utcnow
 from ..core.transitions import deadlines_for, down_reason
@@ -26,6 +26,7 @@ from .queue import DELIVERY_JOB, delivery_time_limit, enqueue_delivery, get_queu
 
 log = logging.getLogger(__name__)
 checks = Check.__table__
+channels = Channel.__table__
 notifications = Notification.__table__
 
 BATCH = 500
@@ -246,3 +247,35 @@ def requeue_due(now: datetime | None = None) -> int:
             enqueue_delivery(row.id, job_id)
             started += 1
     return started
+
+
+def send_late_notices(now: datetime | None = None) -> int:
+    """A "late" notice for each up check whose ping is overdue (within its
+    grace time), once per lateness, where a channel of its project asked for
+    late notices (`core.routing`); returns how many were sent."""
+    now = now or utcnow()
+    wants_late = sa.select(channels.c.id).where(channels.c.project_id == checks.c.project_id,
+                                                channels.c.events.like("%late%")).exists()
+    due = db.session.execute(
+        sa.select(checks.c.id, checks.c.project_id, checks.c.next_ping)
+        .where(checks.c.status == "up", checks.c.next_ping <= now,
+               sa.or_(checks.c.late_noticed.is_(None), checks.c.late_noticed != checks.c.next_ping),
+               wants_late)
+        .order_by(checks.c.next_ping).limit(BATCH)
+    ).all()
+    db.session.rollback()
+    sent = 0
+    for check in due:
+        # Claimed like a flip: a ping that moved next_ping, or another sweeper, wins.
+        claimed = rows_changed(db.session.execute(
+            sa.update(checks).where(checks.c.id == check.id, checks.c.status == "up",
+                                    checks.c.next_ping == check.next_ping)
+            .values(late_noticed=check.next_ping)))
+        if not claimed:
+            db.session.rollback()
+            continue
+        pending = record_late(db.session.connection(), check.id, check.project_id, now)
+        db.session.commit()
+        dispatch(pending)
+        sent += 1
+    return sent

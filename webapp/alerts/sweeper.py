@@ -26,6 +26,7 @@ from .sweep import (
     next_deadline,
     release_held,
     requeue_due,
+    send_late_notices,
     send_reminders,
     sweep_once,
 )
@@ -62,6 +63,7 @@ class Sweeper:
             sweep_once(now)
             release_held(now)
             send_reminders(now)
+            send_late_notices(now)
             self.heartbeat()
             deadline = next_deadline()
         except Exception as e:

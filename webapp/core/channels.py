@@ -15,7 +15,7 @@ from .addresses import url_refusal
 from .errors import FieldError
 from .models import Channel, Check, check_channels
 from .projects import alert_emails
-from .routing import ALL_EVENTS, parse_delay, parse_events
+from .routing import DEFAULT_EVENTS, parse_delay, parse_events
 from .text import control_error
 from .users import email_error
 
@@ -224,7 +224,7 @@ class Target(NamedTuple):
     kind: str
     target: str  # the channel's value: addresses, a URL
     name: str
-    events: str = ALL_EVENTS  # core.routing: which events it is sent
+    events: str = DEFAULT_EVENTS  # core.routing: which events it is sent
     delay: int = 0  # seconds a down waits before it is sent
 
 

@@ -135,7 +135,7 @@ def record_flip(
     owed = alert and not muted and hold is None \
         and (new_status == "down" or state.alerted == "down")
     if new_status == "up":
-        changes.update(mute_until_up=False, muted_until=None)  # "until up" ends here
+        changes["mute_until_up"] = False  # "until up" ends here (a time ends by itself)
     if new_status == "paused":
         changes["alerted"] = None  # a pause tells nobody anything, and owes nothing
     if owed:
@@ -220,6 +220,17 @@ def record_reminder(conn: sa.Connection, check_id: int, project_id: int,
             or hold_of(conn, check_id, "reminder", now) is not None:
         return []
     return queue_notifications(conn, check_id, project_id, flip_id, "reminder", now, down_since)
+
+
+def record_late(conn: sa.Connection, check_id: int, project_id: int,
+                now: datetime) -> list[tuple[int, str]]:
+    """"Late" rows, for the channels that asked for them, of a check whose ping
+    is overdue within its grace time. No flip: late is the clock passing a
+    time. Muted or held, nothing is sent (and nothing is owed later: by then
+    the check is up or down, which is news of its own)."""
+    if muted_now(conn, check_id, now) or hold_of(conn, check_id, "late", now) is not None:
+        return []
+    return queue_notifications(conn, check_id, project_id, None, "late", now)
 
 
 def muted_now(conn: sa.Connection, check_id: int, now: datetime) -> bool:

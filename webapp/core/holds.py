@@ -48,7 +48,7 @@ def hold_of(conn: sa.Connection, check_id: int, status: str, now: datetime) -> H
     flapping = still_flapping(conn, check_id, now)
     if flapping is not None:
         return Hold(*flapping)
-    if status in ("down", "reminder"):
+    if status in ("down", "reminder", "late"):
         names = parents_down(conn, check_id)
         if names:
             return Hold(parents_words(names), now + DEPENDENCY_LOOK_AGAIN)

@@ -130,7 +130,9 @@ class Check(Model):
     last_value: so.Mapped[float | None]
     # When the next ping is expected, and when the check goes down without it.
     # Only checks that can go down have alert_after; the sweep reads it by index.
-    next_ping: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    next_ping: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
+    # The next_ping a "late" notice was sent for, so each lateness sends one.
+    late_noticed: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     alert_after: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
     created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 

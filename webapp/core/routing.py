@@ -1,6 +1,7 @@
 """Routing per channel: which events a channel is sent, and after what delay.
 
-A channel names the events it wants (down, up, reminder) and may hold a down
+A channel names the events it wants (down, up, reminder, and late, an early
+warning that a ping is overdue but the grace time is not over) and may hold a down
 back for `delay` seconds: "only if still down after 15 minutes", a simple
 escalation that a recovery within the delay cancels. Flips are recorded
 whatever this says; it decides only what is sent.
@@ -18,13 +19,11 @@ from typing import Any, NamedTuple
 
 from .errors import FieldError
 
-EVENTS = ("down", "up", "reminder")
-ALL_EVENTS = " ".join(EVENTS)
+EVENTS = ("down", "up", "reminder", "late")
+# What a channel gets unless told: everything but "late", which is opt-in (a
+# check late within its grace time is, most often, only a little slow).
+DEFAULT_EVENTS = "down up reminder"
 MAX_DELAY = 86400  # a day: a longer hold is no longer an escalation but a lost alert
-# The words a person might try that we do not record as events: answered with
-# why, rather than "unknown event".
-NOT_EVENTS = {"late": "late is not an event Heartbeats records (a check is late by the clock, "
-                      "with no flip to send)"}
 
 
 class Route(NamedTuple):
@@ -74,8 +73,6 @@ def parse_events(value: Any) -> str:
     else:
         raise FieldError(f"events must be a list of event names ({', '.join(EVENTS)})")
     for item in items:
-        if item in NOT_EVENTS:
-            raise FieldError(f"{NOT_EVENTS[item]}; events are {', '.join(EVENTS)}")
         if item not in EVENTS:
             raise FieldError(f"unknown event {item!r}: events are {', '.join(EVENTS)}")
     # Stored in one order, so that equal choices compare equal.
@@ -101,7 +98,7 @@ def routing_words(events: str, delay: int) -> str:
     return f"{said} · after {delay_words(delay)}" if delay else said
 
 
-WORDS = {"down": "down", "up": "up", "reminder": "reminders"}
+WORDS = {"down": "down", "up": "up", "reminder": "reminders", "late": "late"}
 
 
 def delay_words(seconds: int) -> str:

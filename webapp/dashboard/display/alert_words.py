@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...core.channels import Target
 from ...core.keywords import keyword_list
 from ...core.models import Check
-from ...core.routing import ALL_EVENTS, routing_words
+from ...core.routing import DEFAULT_EVENTS, routing_words
 from ...core.schedules import every_words, seconds_in_words
 from ...core.transitions import run_limit
 from .flap_words import flap_rule_words
@@ -20,7 +20,7 @@ def audience_words(targets: list[Target]) -> str:
         return f"email to {addresses} (the project has no channels)"
     # A channel's routing is said only where it narrows "every event, at once".
     return ", ".join(f"{t.name} ({t.kind}"
-                     + ("" if t.events == ALL_EVENTS and not t.delay
+                     + ("" if t.events == DEFAULT_EVENTS and not t.delay
                         else f": {routing_words(t.events, t.delay)}") + ")"
                      for t in targets)
 

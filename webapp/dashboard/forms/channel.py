@@ -87,7 +87,9 @@ class ChannelForm(FlaskForm):
     events = SelectMultipleField("Send", default=["down", "up", "reminder"],
                                  choices=[SelectChoice("down", "when a check goes down"),
                                           SelectChoice("up", "when it recovers"),
-                                          SelectChoice("reminder", "reminders while down")],
+                                          SelectChoice("reminder", "reminders while down"),
+                                          SelectChoice("late", "when a ping is overdue, "
+                                                               "before the grace time is over")],
                                  validate_choice=False)  # parse_events says why
     delay = IntegerField("Only if still down after", default=0, validators=[Optional()],
                          description="0: at once. A recovery before then cancels the alert "
