@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import psycopg
 import pytest
 import redis
 import sqlalchemy as sa
+from rq.registry import StartedJobRegistry
 from werkzeug.serving import make_server
 
 from receivers import Mailbox, Receiver, SmtpServer
@@ -146,7 +148,16 @@ def clean_state(request, app, smtp):
                 conn.execute(table.delete())
         from webapp.alerts.queue import get_queue
 
-        get_queue().empty()
+        queue = get_queue()
+        queue.empty()
+        # A delivery the worker had begun before the rows went still sends
+        # its message: give it a moment, so that it lands in this test's
+        # mailbox, not the next one's. (Capped: a job of a worker a test
+        # killed stays "started" until RQ cleans it up.)
+        started = StartedJobRegistry(queue=queue)
+        deadline = time.monotonic() + 1.0
+        while started.count and time.monotonic() < deadline:
+            time.sleep(0.02)
         forget_rate_limits(app)
     smtp[0].clear()
 

@@ -68,6 +68,7 @@ def overrides_from(settings: dict) -> dict:
         "INTEGRATIONS_ALLOW_PRIVATE_IPS": True,
         "APPRISE_ENABLED": True,
         "SWEEP_INTERVAL": float(settings["SWEEP_INTERVAL"]),
+        "ALERT_GROUP_THRESHOLD": int(settings["ALERT_GROUP_THRESHOLD"]),
     }
 
 

@@ -60,7 +60,8 @@ def test_fifty_checks_going_down_at_once_send_threshold_plus_one_messages_per_ch
     mails = mailbox.wait_for(THRESHOLD + 1, timeout=WINDOW + 10)
     hooks = receiver.wait_for(THRESHOLD + 1, timeout=10)
     time.sleep(1.0)  # anything more would be sent by now
-    assert len(mailbox.messages) == THRESHOLD + 1 and len(receiver.requests) == THRESHOLD + 1
+    assert len(mailbox.messages) == THRESHOLD + 1, [m["Subject"] for m in mailbox.messages]
+    assert len(receiver.requests) == THRESHOLD + 1
     singles, group = mails[:THRESHOLD], mails[THRESHOLD]
     assert [m["Subject"] for m in singles] == [f"DOWN: host-{i:02}" for i in range(THRESHOLD)]
     assert group["Subject"] == "47 more checks went down"
