@@ -19,7 +19,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..db import db
-from .maintenance_times import Timing, is_over, until
+from .maintenance_times import Timing, until
 from .models import Check, MaintenanceWindow, maintenance_checks
 
 windows = MaintenanceWindow.__table__
@@ -45,26 +45,7 @@ def window_until(conn: sa.Connection, check_id: int, at: datetime, *,
         if check is None:
             return None
         project_id, tags = check.project_id, check.tags
-    rows = conn.execute(sa.select(windows).where(windows.c.project_id == project_id)).all()
-    rows = [w for w in rows if not is_over(timing_of(w), at)]
-    if not rows:
-        return None
-    chosen = {row.window_id: row.n for row in conn.execute(
-        sa.select(maintenance_checks.c.window_id, sa.func.count().label("n"))
-        .where(maintenance_checks.c.window_id.in_([w.id for w in rows]))
-        .group_by(maintenance_checks.c.window_id))}
-    mine = set(conn.execute(sa.select(maintenance_checks.c.window_id)
-                            .where(maintenance_checks.c.check_id == check_id)).scalars())
-    mine_tags = set(tags.split())
-    best: tuple[str, datetime] | None = None
-    for w in rows:
-        whole = not w.tags and not chosen.get(w.id)
-        if not (whole or w.id in mine or mine_tags & set(w.tags.split())):
-            continue
-        end = until(timing_of(w), at)
-        if end is not None and (best is None or end > best[1]):
-            best = (w.name or "maintenance", end)
-    return best
+    return windows_covering(conn, project_id, {check_id: tags}, at).get(check_id)
 
 
 def wake_held(conn: sa.Connection, project_id: int, now: datetime) -> None:
@@ -92,9 +73,9 @@ def windows_covering(conn: sa.Connection, project_id: int, check_tags: dict[int,
                      at: datetime) -> dict[int, tuple[str, datetime]]:
     """`window_until` for many checks of one project at once ({check id: tags}
     in, {check id: (name, end)} out, a check no window covers left out), in
-    at most three queries whatever the number of checks: for the checks list.
-    The rule of what a window covers is window_until's; a test holds the two
-    to the same answers."""
+    at most two queries whatever the number of checks (the checks list). A
+    window covers the checks chosen, those with one of its tags, or, naming
+    neither, every check of the project."""
     found = conn.execute(sa.select(windows).where(windows.c.project_id == project_id))
     rows = [(w, end) for w in found if (end := until(timing_of(w), at)) is not None]
     if not rows:
