@@ -16,8 +16,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
+$(VENV)/.installed-test: $(VENV)/.installed agent/pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
+	# The `hb` client (agent/), whose tests run against a real server.
+	$(PY) -m pip install -q -e ./agent
 	# A published Healthchecks client the compatibility tests drive; without its
 	# dependencies, as it pins requests==2.20.1, which would replace ours.
 	$(PY) -m pip install -q --no-deps healthchecks-manager==0.1.4

@@ -225,3 +225,16 @@ def flips(app) -> list[tuple[str, str, str]]:
     with app.app_context():
         rows = db.session.scalars(sa.select(Flip).order_by(Flip.id)).all()
         return [(f.old_status, f.new_status, f.reason) for f in rows]
+
+
+HB = Path(sys.executable).parent / "hb"  # installed with the test extras (./agent)
+RUNITOR_AND_HB_ENV = ("HB_URL", "HB_API_KEY", "HB_PING_KEY", "HC_API_URL", "CHECK_UUID",
+                      "CHECK_SLUG", "PING_KEY")
+
+
+def hb(*args: str, env: dict | None = None, timeout: float = 60,
+       **kwargs) -> subprocess.CompletedProcess:
+    """Run the installed `hb` with `args`; its exit status and output (bytes)."""
+    clean = {k: v for k, v in os.environ.items() if k not in RUNITOR_AND_HB_ENV}
+    return subprocess.run([str(HB), *args], env={**clean, **(env or {})}, capture_output=True,
+                          timeout=timeout, **kwargs)

@@ -27,6 +27,7 @@ from .common import (
     parse_rid,
     read_body,
     record,
+    stored_text,
 )
 from .request import PingRequest
 
@@ -93,7 +94,10 @@ def record_ping(request: PingRequest, uuid: str, kind: str, exitstatus: int | No
                 rid: str | None) -> None:
     # keywords: the check's keyword filters apply here, as Healthchecks applies
     # them to HTTP pings (its other ping forms are not Healthchecks').
+    # ?msg= is ours (Healthchecks has none): the message `hb run --msg` sends,
+    # kept as a push's is, so /ping/ and /api/push/ pings say the same.
     if record(uuid, request, kind=kind, exitstatus=exitstatus, rid=rid,
+              msg=stored_text(request.args.get("msg")),
               body=read_body(request), keywords=True) is None:
         raise PingRefused(404, "not found")  # no such uuid, or deleted since the lookup
 
