@@ -1,13 +1,17 @@
-"""The `hb` command: `hb run` (a cron job's wrapper) and `hb ping`."""
+"""The `hb` command: `hb run` (a cron job's wrapper), `hb ping` and `hb agent`."""
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 
 import click
 
 from . import __version__
+from .agent_config import EXAMPLE, load
+from .collect import local
+from .report import report
 from .sender import send
 from .settings import ping_base, target
 from .wrapper import run as run_command
@@ -30,7 +34,7 @@ def check_options(f):
 @click.group()
 @click.version_option(__version__, prog_name="hb")
 def main() -> None:
-    """Heartbeats' client: wrap a cron job (run) or ping a check (ping)."""
+    """Heartbeats' client: wrap a cron job (run), ping a check (ping), report a host (agent)."""
 
 
 @main.command(context_settings={"ignore_unknown_options": True,
@@ -81,3 +85,24 @@ def ping(uuid: str | None, slug: str | None, ping_key: str | None, url: str | No
         answer = send(where.url("fail" if status == "down" else ""), params=params)
     sys.exit(0 if answer is not None and answer.ok else 1)
 
+
+
+@main.command()
+@click.option("--config", "path", type=click.Path(dir_okay=False), help="the agent's YAML file")
+@click.option("--once", is_flag=True, help="one round, then exit (for cron)")
+@click.option("--print-example-config", is_flag=True, help="write a commented example and exit")
+def agent(path: str | None, once: bool, print_example_config: bool) -> None:
+    """Report this machine's CPU, load, memory, swap, disks and processes as checks."""
+    if print_example_config:
+        click.echo(EXAMPLE, nl=False)
+        return
+    if not path:
+        raise click.UsageError("--config is needed (hb agent --print-example-config writes one)")
+    config = load(path)
+    while True:
+        started = time.monotonic()
+        # Every target is reported, whatever an earlier one's report did.
+        ok = all([report(config, t, local(t)) for t in config.targets])
+        if once:
+            sys.exit(0 if ok else 1)
+        time.sleep(max(0.0, config.interval - (time.monotonic() - started)))

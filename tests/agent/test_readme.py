@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import sqlalchemy as sa
+import yaml
 
 from support import ROOT, RUNITOR_AND_HB_ENV
 from webapp.core.models import Check, Ping
@@ -37,8 +38,9 @@ def kinds(app, uuid) -> list[tuple]:
     return [tuple(r) for r in rows]
 
 
-def test_the_agent_readme_examples_run(app, web_process, new_check):
-    install, run_block, ping_block, runitor_block = bash_blocks(ROOT / "agent" / "README.md")
+def test_the_agent_readme_examples_run(app, web_process, new_check, user, tmp_path):
+    install, run_block, ping_block, runitor_block, agent_block = bash_blocks(
+        ROOT / "agent" / "README.md")
     assert install.strip().startswith("pip install ./agent")
     uuid = new_check()
     run(run_block, HB=web_process, UUID=uuid)
@@ -49,6 +51,19 @@ def test_the_agent_readme_examples_run(app, web_process, new_check):
     other = new_check(name="runitor")
     run(runitor_block, HB=web_process, UUID=other)
     assert [k for k, _, _ in kinds(app, other)] == ["start", "success"]
+    # The agent: its example file, with this server and key set, as the comment says.
+    write_example, run_agent = agent_block.strip().splitlines()
+    subprocess.run(["bash", "-e", "-c", write_example], cwd=tmp_path, check=True, timeout=60,
+                   env={**os.environ, "PATH": f"{Path(sys.executable).parent}:"
+                                              f"{os.environ['PATH']}"})
+    config = yaml.safe_load((tmp_path / "agent.yaml").read_text())
+    config.update(server=web_process, api_key=user[1])
+    config["targets"] = [{"name": "local", "mounts": ["/"]}]
+    (tmp_path / "agent.yaml").write_text(yaml.safe_dump(config))
+    run(f"cd {tmp_path}\n{run_agent}")
+    with app.app_context():
+        assert db.session.scalar(sa.select(Check).where(Check.name == "local disk /")) is not None
+        db.session.remove()
 
 
 def test_the_server_readme_hb_example_runs(app, web_process, new_check):

@@ -1,0 +1,64 @@
+"""Reporting a round of readings: each (target, metric) is a check of the
+project, made or updated through the API (unique by name, with its value
+thresholds from the config), then pinged with its value through its push URL."""
+
+from __future__ import annotations
+
+import requests
+
+from .agent_config import AgentConfig, Target
+from .collect import Reading
+from .sender import TIMEOUT, send, warn
+
+
+def check_name(config: AgentConfig, target: Target, reading: Reading) -> str:
+    return " ".join(p for p in (config.service, target.name, reading.metric, reading.item) if p)
+
+
+def check_fields(config: AgentConfig, target: Target, reading: Reading) -> dict:
+    tags = ["agent", f"host:{target.name}", f"metric:{reading.metric}"]
+    if config.service:
+        tags.append(f"service:{config.service}")
+    fields = {"name": check_name(config, target, reading), "tags": " ".join(tags),
+              # A round missed is grace; two in a row, down.
+              "timeout": config.interval, "grace": config.interval, "unique": ["name"]}
+    bounds = target.thresholds.get(reading.metric, {})
+    fields["value_max"] = bounds.get("max")
+    fields["value_min"] = bounds.get("min")
+    return fields
+
+
+def push_url(session: requests.Session, config: AgentConfig, fields: dict) -> str | None:
+    """The check's push URL, the check made (or its fields updated) first."""
+    try:
+        r = session.post(f"{config.server}/api/v3/checks/", json=fields,
+                         headers={"X-Api-Key": config.api_key}, timeout=TIMEOUT)
+    except requests.RequestException as e:
+        warn(f"{fields['name']}: the API could not be reached ({type(e).__name__}: {e})")
+        return None
+    if r.status_code not in (200, 201):
+        warn(f"{fields['name']}: the API answered {r.status_code} {r.text.strip()[:200]}")
+        return None
+    # Built on the server as configured here, not the check's push_url: that
+    # one carries the server's BASE_URL, which may not be how it is reached.
+    check = r.json()
+    return f"{config.server}/api/push/{check.get('push_token') or check['uuid']}"
+
+
+def report(config: AgentConfig, target: Target, readings: list[Reading],
+           session: requests.Session | None = None) -> bool:
+    """Send every reading; True when all were taken."""
+    http = session or requests.Session()
+    ok = True
+    for reading in readings:
+        url = push_url(http, config, check_fields(config, target, reading))
+        if url is None:
+            ok = False
+            continue
+        params = {"status": "up" if reading.value is not None else "down",
+                  "msg": reading.message}
+        if reading.value is not None:
+            params["value"] = repr(reading.value)
+        answer = send(url, params=params, session=http)
+        ok = ok and answer is not None and answer.ok
+    return ok
