@@ -8,7 +8,7 @@ TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # The browser tests drive Debian's Chromium, never a browser Playwright downloads.
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install install-test install-lint chromium run test test-sqlite test-postgres lint bench
+.PHONY: install install-test install-lint chromium sshd run test test-sqlite test-postgres lint bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -44,19 +44,28 @@ chromium:
 		{ $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; } \
 		|| { [ -z "$$CI" ] && echo "could not install chromium: the browser tests will be skipped" >&2; }; }
 
+# Installs Debian's openssh-server when it is missing: the hb agent's tests
+# start an sshd of their own (it is not run as a service).
+sshd:
+	@test -x /usr/sbin/sshd || { \
+		echo "installing Debian's openssh-server for the hb agent tests"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		{ $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q openssh-server; } \
+		|| { [ -z "$$CI" ] && echo "could not install openssh-server: the SSH tests will be skipped" >&2; }; }
+
 run: install
 	$(VENV)/bin/flask db upgrade
 	@PORT=$(PORT) $(VENV)/bin/flask welcome
 	HOST=127.0.0.1 PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -p $(PORT) web worker
 
-test: install-test chromium
+test: install-test chromium sshd
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
-test-sqlite: install-test chromium
+test-sqlite: install-test chromium sshd
 	DATABASE_URL= $(PY) -m pytest tests
 
-test-postgres: install-test chromium
+test-postgres: install-test chromium sshd
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(TEST_POSTGRES_URL)'.replace('+psycopg',''), connect_timeout=3).close()" 2>/dev/null; then \
 		DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest tests; \
 	elif [ -n "$$CI" ]; then \

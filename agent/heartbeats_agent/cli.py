@@ -10,8 +10,8 @@ import click
 
 from . import __version__
 from .agent_config import EXAMPLE, load
-from .collect import local
 from .report import report
+from .rounds import readings
 from .sender import send
 from .settings import ping_base, target
 from .wrapper import run as run_command
@@ -92,7 +92,7 @@ def ping(uuid: str | None, slug: str | None, ping_key: str | None, url: str | No
 @click.option("--once", is_flag=True, help="one round, then exit (for cron)")
 @click.option("--print-example-config", is_flag=True, help="write a commented example and exit")
 def agent(path: str | None, once: bool, print_example_config: bool) -> None:
-    """Report this machine's CPU, load, memory, swap, disks and processes as checks."""
+    """Report CPU, load, memory, swap, disks and processes, here and over SSH, as checks."""
     if print_example_config:
         click.echo(EXAMPLE, nl=False)
         return
@@ -102,7 +102,7 @@ def agent(path: str | None, once: bool, print_example_config: bool) -> None:
     while True:
         started = time.monotonic()
         # Every target is reported, whatever an earlier one's report did.
-        ok = all([report(config, t, local(t)) for t in config.targets])
+        ok = all([report(config, t, *readings(config, t)) for t in config.targets])
         if once:
             sys.exit(0 if ok else 1)
         time.sleep(max(0.0, config.interval - (time.monotonic() - started)))

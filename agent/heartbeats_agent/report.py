@@ -45,11 +45,33 @@ def push_url(session: requests.Session, config: AgentConfig, fields: dict) -> st
     return f"{config.server}/api/push/{check.get('push_token') or check['uuid']}"
 
 
+def others_of(http: requests.Session, config: AgentConfig, target: Target,
+              names: set[str]) -> list[str]:
+    """The push URLs of the host's checks made in earlier rounds that `names`
+    leaves out (a disk found then, say): a host that cannot be read reports
+    those down too."""
+    try:
+        r = http.get(f"{config.server}/api/v3/checks/", timeout=TIMEOUT,
+                     params=[("tag", "agent"), ("tag", f"host:{target.name}")],
+                     headers={"X-Api-Key": config.api_key})
+        found = r.json()["checks"] if r.ok else []
+    except (requests.RequestException, ValueError, KeyError):
+        return []
+    return [f"{config.server}/api/push/{c.get('push_token') or c['uuid']}"
+            for c in found if c.get("name") not in names and c.get("uuid")]
+
+
 def report(config: AgentConfig, target: Target, readings: list[Reading],
-           session: requests.Session | None = None) -> bool:
-    """Send every reading; True when all were taken."""
+           why: str | None = None, session: requests.Session | None = None) -> bool:
+    """Send every reading (and, for a host that could not be read, `why` to
+    every check it has); True when all were taken."""
     http = session or requests.Session()
     ok = True
+    if why is not None:
+        names = {check_name(config, target, r) for r in readings}
+        for other in others_of(http, config, target, names):
+            answer = send(other, params={"status": "down", "msg": why}, session=http)
+            ok = ok and answer is not None and answer.ok
     for reading in readings:
         url = push_url(http, config, check_fields(config, target, reading))
         if url is None:

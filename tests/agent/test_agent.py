@@ -99,8 +99,9 @@ def test_the_example_config_is_read_and_bad_ones_are_said(app, web_process, user
         ({"server": web_process}, b"the server and an API key are needed"),
         ({"server": web_process, "api_key": user[1], "thresholds": {"disk": 90}},
          b"thresholds.disk must be {max: n} or {min: n}"),
-        ({"server": web_process, "api_key": user[1], "HOSTS": ["10.0.0.5"]},
-         b"target 10.0.0.5: remote targets (host) are not in this version of hb yet"),
+        ({"server": web_process, "api_key": user[1],
+          "targets": [{"name": "db1", "host": "10.0.0.5", "port": "ssh"}]},
+         b"target db1 port must be a number"),
     ]):
         done = hb("agent", "--config", write(tmp_path, f"bad{i}.yaml", **config), "--once")
         assert done.returncode == 1 and message in done.stderr, (config, done.stderr)
