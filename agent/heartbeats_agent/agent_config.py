@@ -4,12 +4,13 @@ hosts), so that its agent/config.yaml works as it is."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import click
 import yaml
+
+from .settings import environment
 
 METRICS = ("cpu", "load", "memory", "swap", "disk", "inodes")
 DEFAULT_INTERVAL = 300  # seconds between rounds
@@ -74,7 +75,7 @@ def load(path: str) -> AgentConfig:
         raise click.ClickException(f"cannot read {path}: {e}") from None
     if not isinstance(data, dict):
         raise click.ClickException(f"{path}: the file must be a mapping of keys")
-    return parse(data, os.environ)
+    return parse(data, environment())
 
 
 def parse(data: dict[str, Any], env: Any) -> AgentConfig:

@@ -13,7 +13,7 @@ from .agent_config import EXAMPLE, load
 from .report import report
 from .rounds import readings
 from .sender import send
-from .settings import ping_base, target
+from .settings import environment, ping_base, target
 from .wrapper import run as run_command
 
 CHECK_OPTIONS = [
@@ -72,7 +72,7 @@ def ping(uuid: str | None, slug: str | None, ping_key: str | None, url: str | No
     if msg:
         params["msg"] = msg
     if token:
-        root = ping_base(url, os.environ).removesuffix("/ping")  # the server's root
+        root = ping_base(url, environment()).removesuffix("/ping")  # the server's root
         params["status"] = status
         if value is not None:
             params["value"] = repr(value)

@@ -1,16 +1,38 @@
 """Where pings go and which check they name: from flags, then the environment
-(ours, and runitor's names so that existing runitor setups work unchanged)."""
+(ours, and runitor's names so that existing runitor setups work unchanged),
+then a YAML file (`HB_CONFIG`, or ~/.config/hb/config.yaml when it exists)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import NamedTuple
 
 import click
+import yaml
 
 # runitor's own default, kept for a setup that names nothing else.
 RUNITOR_DEFAULT = "https://hc-ping.com"
+DEFAULT_FILE = Path("~/.config/hb/config.yaml")
+# The file's keys, and the variables they stand in for.
+FILE_KEYS = {"url": "HB_URL", "ping_key": "HB_PING_KEY", "api_key": "HB_API_KEY"}
+
+
+def environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment, over the file's settings: a variable set wins."""
+    env = dict(os.environ if env is None else env)
+    named = env.get("HB_CONFIG")
+    path = Path(named).expanduser() if named else DEFAULT_FILE.expanduser()
+    if not named and not path.exists():
+        return env
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise click.ClickException(f"cannot read {path}: {e}") from None
+    if not isinstance(data, dict) or not set(data) <= set(FILE_KEYS):
+        raise click.ClickException(f"{path}: the file takes {', '.join(FILE_KEYS)}")
+    return {**{FILE_KEYS[k]: str(v) for k, v in data.items()}, **env}
 
 
 class Target(NamedTuple):
@@ -36,7 +58,7 @@ def ping_base(url: str | None, env: Mapping[str, str]) -> str:
 def target(url: str | None, uuid: str | None, slug: str | None,
            ping_key: str | None, env: Mapping[str, str] | None = None) -> Target:
     """The check a command names, or a click error saying what is missing."""
-    env = os.environ if env is None else env
+    env = environment() if env is None else env
     uuid = uuid or env.get("CHECK_UUID")
     slug = slug or env.get("CHECK_SLUG")
     base = ping_base(url, env)

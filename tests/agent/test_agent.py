@@ -10,7 +10,7 @@ import subprocess
 import requests
 import yaml
 
-from support import hb
+from support import HB, hb, wait_until
 
 
 def write(tmp_path, file: str = "agent.yaml", **config) -> str:
@@ -112,3 +112,19 @@ def test_the_example_config_is_read_and_bad_ones_are_said(app, web_process, user
                       targets=[{"name": "local", "mounts": ["/"]}])
     done = hb("agent", "--config", wrong_key, "--once")
     assert done.returncode == 1 and b"the API answered 401" in done.stderr
+
+
+def test_without_once_it_reports_every_interval(app, web_process, user, tmp_path):
+    path = write(tmp_path, server=web_process, api_key=user[1], interval=10,
+                 targets=[{"name": "local", "mounts": ["/"]}])
+    agent = subprocess.Popen([str(HB), "agent", "--config", path], stderr=subprocess.PIPE)
+    try:
+        def rounds() -> int:
+            made = checks(web_process, user[1])
+            return len(pings(web_process, user[1], made["local cpu"]["uuid"])) \
+                if "local cpu" in made else 0
+        wait_until(lambda: rounds() >= 2, timeout=30)  # the second round, ~10 s on
+        assert agent.poll() is None  # still looping
+    finally:
+        agent.terminate()
+        agent.wait(timeout=10)

@@ -165,3 +165,19 @@ def test_hb_says_what_it_needs(app):
     assert done.returncode == 2 and b"--value is for the push dialect" in done.stderr
     done = hb("run", "--slug", "s", "--url", "http://127.0.0.1:9", "--", "true")
     assert done.returncode == 2 and b"a slug needs the project's ping key" in done.stderr
+
+
+def test_a_settings_file_stands_in_for_the_environment(app, web_process, api, tmp_path):
+    settings = tmp_path / "hb.yaml"
+    settings.write_text(f"url: {web_process}\nping_key: {ping_key_of(app)}\n")
+    done = hb("run", "--slug", "from-file", "--create", "--", "true",
+              env={"HB_CONFIG": str(settings)})
+    assert done.returncode == 0, done.stderr
+    assert [c["slug"] for c in api("get", "/checks/").get_json()["checks"]] == ["from-file"]
+    # A variable that is set wins over the file.
+    done = hb("ping", "--slug", "from-file", env={"HB_CONFIG": str(settings),
+                                                  "HB_URL": f"http://127.0.0.1:{free_port()}"})
+    assert done.returncode == 1 and b"not sent after 4 tries" in done.stderr
+    settings.write_text("server: x\n")
+    done = hb("ping", "--slug", "x", env={"HB_CONFIG": str(settings)})
+    assert done.returncode == 1 and b"the file takes url, ping_key, api_key" in done.stderr
