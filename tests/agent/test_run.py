@@ -181,3 +181,12 @@ def test_a_settings_file_stands_in_for_the_environment(app, web_process, api, tm
     settings.write_text("server: x\n")
     done = hb("ping", "--slug", "x", env={"HB_CONFIG": str(settings)})
     assert done.returncode == 1 and b"the file takes url, ping_key, api_key" in done.stderr
+
+
+def test_the_command_reads_hb_s_stdin(app, web_process, new_check):
+    uuid = new_check()
+    done = hb("run", "--url", web_process, "--uuid", uuid, "--", "sh", "-c", "read line; "
+              "echo \"got $line\"", input=b"rows to load\n")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == b"got rows to load\n"
+    assert pings(app, uuid)[-1].body == b"got rows to load\n"
