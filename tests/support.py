@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import redis
+import requests
 import sqlalchemy as sa
 
 from webapp.alerts.delivery import deliver
@@ -238,3 +239,15 @@ def hb(*args: str, env: dict | None = None, timeout: float = 60,
     clean = {k: v for k, v in os.environ.items() if k not in RUNITOR_AND_HB_ENV}
     return subprocess.run([str(HB), *args], env={**clean, **(env or {})}, capture_output=True,
                           timeout=timeout, **kwargs)
+
+
+def api_call(live_server: str, key: str, method: str, path: str, body=None):
+    """The API of a live server, as a script would call it: /api/v3<path> with X-Api-Key."""
+    return requests.request(method, f"{live_server}/api/v3{path}", headers={"X-Api-Key": key},
+                            json=body, timeout=10)
+
+
+def push(live_server: str, uuid: str, status: str = "up") -> None:
+    """A push ping (/api/push/<uuid>?status=), which must be taken."""
+    r = requests.get(f"{live_server}/api/push/{uuid}?status={status}", timeout=10)
+    assert r.status_code == 200, r.text

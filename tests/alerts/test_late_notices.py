@@ -9,20 +9,14 @@ from datetime import timedelta
 
 import requests
 
-from support import wait_until
+from support import api_call, push, wait_until
 from webapp.core.times import utc_iso, utcnow
 
 
 def call(live_server, key, method, path, body=None) -> requests.Response:
-    r = requests.request(method, f"{live_server}/api/v3{path}", headers={"X-Api-Key": key},
-                         json=body, timeout=10)
+    r = api_call(live_server, key, method, path, body)
     assert r.status_code in (200, 201), r.text
     return r
-
-
-def push(live_server, uuid, status="up"):
-    r = requests.get(f"{live_server}/api/push/{uuid}?status={status}", timeout=10)
-    assert r.status_code == 200, r.text
 
 
 def lates(receiver) -> list[dict]:

@@ -11,6 +11,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from support import api_call, push
 from webapp.core.models import Check, Flip
 from webapp.core.times import utc_iso, utcnow
 from webapp.db import db
@@ -25,15 +26,9 @@ def storms(app, monkeypatch):
 
 
 def call(live_server, key, method, path, body=None) -> requests.Response:
-    r = requests.request(method, f"{live_server}/api/v3{path}", headers={"X-Api-Key": key},
-                         json=body, timeout=10)
+    r = api_call(live_server, key, method, path, body)
     assert r.status_code in (200, 201), r.text
     return r
-
-
-def push(live_server, uuid, status="up"):
-    r = requests.get(f"{live_server}/api/push/{uuid}?status={status}", timeout=10)
-    assert r.status_code == 200, r.text
 
 
 def make(live_server, key, name, **fields) -> str:

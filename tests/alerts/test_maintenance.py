@@ -10,23 +10,13 @@ is not merely "no mail yet".
 import time
 from datetime import timedelta
 
-import requests
 import sqlalchemy as sa
 
-from support import wait_until
+from support import api_call as call
+from support import push, wait_until
 from webapp.core.models import Check, Flip
 from webapp.core.times import utc_iso, utcnow
 from webapp.db import db
-
-
-def call(live_server, key, method, path, body=None) -> requests.Response:
-    return requests.request(method, f"{live_server}/api/v3{path}", headers={"X-Api-Key": key},
-                            json=body, timeout=10)
-
-
-def push(live_server, uuid, status="up"):
-    r = requests.get(f"{live_server}/api/push/{uuid}?status={status}", timeout=10)
-    assert r.status_code == 200, r.text
 
 
 def setup(live_server, key, *names, **fields) -> list[str]:

@@ -12,20 +12,15 @@ import time
 from datetime import timedelta
 
 import pytest
-import requests
 import sqlalchemy as sa
 
-from support import ROOT, make_user, own_project, wait_until
+from support import ROOT, make_user, own_project, push, wait_until
+from support import api_call as call
 from webapp.alerts.sweep import send_reminders
 from webapp.core.models import Check, Flip, Notification
 from webapp.core.projects import add_member
 from webapp.core.times import utc_iso, utcnow
 from webapp.db import db
-
-
-def call(live_server, key, method, path, body=None) -> requests.Response:
-    return requests.request(method, f"{live_server}/api/v3{path}", headers={"X-Api-Key": key},
-                            json=body, timeout=10)
 
 
 def setup(live_server, key, **mute) -> str:
@@ -39,11 +34,6 @@ def setup(live_server, key, **mute) -> str:
     r = call(live_server, key, "post", f"/checks/{uuid}", mute)
     assert r.status_code == 200, r.text
     return uuid
-
-
-def push(live_server, uuid, status="up"):
-    r = requests.get(f"{live_server}/api/push/{uuid}?status={status}", timeout=10)
-    assert r.status_code == 200, r.text
 
 
 def flips(app) -> list[tuple[str, str]]:

@@ -11,9 +11,10 @@ tests ping, so they turn it on in its config (the run has it off).
 import time
 
 import pytest
-import requests
 import sqlalchemy as sa
 
+from support import api_call as call
+from support import push
 from webapp.alerts.content import group_subject
 from webapp.core.models import Notification
 from webapp.db import db
@@ -25,16 +26,6 @@ THRESHOLD, WINDOW = 3, 4.0
 def storms(app, monkeypatch):
     monkeypatch.setitem(app.config, "ALERT_GROUP_THRESHOLD", THRESHOLD)
     monkeypatch.setitem(app.config, "ALERT_GROUP_WINDOW", WINDOW)
-
-
-def call(live_server, key, method, path, body=None) -> requests.Response:
-    return requests.request(method, f"{live_server}/api/v3{path}", headers={"X-Api-Key": key},
-                            json=body, timeout=10)
-
-
-def push(live_server, uuid, status="up"):
-    r = requests.get(f"{live_server}/api/push/{uuid}?status={status}", timeout=10)
-    assert r.status_code == 200, r.text
 
 
 def fleet(live_server, key, receiver, n) -> dict[str, str]:

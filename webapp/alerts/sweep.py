@@ -9,6 +9,7 @@ UPDATE too.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -111,6 +112,20 @@ def sweep_once(now: datetime | None = None) -> int:
     return flipped
 
 
+def claimed_then(claim: sa.Update, record: Callable[..., list[tuple[int, str]]],
+                 *args) -> bool:
+    """Run `claim`, a conditional UPDATE only one sweeper's can match; if it
+    did, `record(conn, *args)` the notifications in the same transaction,
+    commit, and queue them. False when another sweeper (or a ping) got there first."""
+    if not rows_changed(db.session.execute(claim)):
+        db.session.rollback()
+        return False
+    pending = record(db.session.connection(), *args)
+    db.session.commit()
+    dispatch(pending)
+    return True
+
+
 def send_reminders(now: datetime | None = None) -> int:
     """Queue a reminder for each check that is still down when its nag is due."""
     now = now or utcnow()
@@ -125,19 +140,12 @@ def send_reminders(now: datetime | None = None) -> int:
     for check in due:
         # Claimed like a flip: only the sweeper whose UPDATE matches the old
         # next_nag sends this reminder; a recovery or pause in between wins.
-        claimed = rows_changed(db.session.execute(
+        sent += claimed_then(
             sa.update(checks)
             .where(checks.c.id == check.id, checks.c.status == "down",
                    checks.c.next_nag == check.next_nag)
-            .values(next_nag=now + timedelta(seconds=check.nag_period))
-        ))
-        if not claimed:
-            db.session.rollback()
-            continue
-        pending = record_reminder(db.session.connection(), check.id, check.project_id, now)
-        db.session.commit()
-        dispatch(pending)
-        sent += 1
+            .values(next_nag=now + timedelta(seconds=check.nag_period)),
+            record_reminder, check.id, check.project_id, now)
     return sent
 
 
@@ -154,17 +162,11 @@ def release_held(now: datetime | None = None) -> int:
     for check in due:
         # Claimed like a flip: of two sweepers, only the one whose UPDATE
         # matches the time it read sends what is owed, so it is sent once.
-        claimed = rows_changed(db.session.execute(
+        looked += claimed_then(
             sa.update(checks).where(checks.c.id == check.id,
                                     checks.c.release_at == check.release_at)
-            .values(release_at=None)))
-        if not claimed:
-            db.session.rollback()
-            continue
-        pending = release(db.session.connection(), check.id, now)
-        db.session.commit()
-        dispatch(pending)
-        looked += 1
+            .values(release_at=None),
+            release, check.id, now)
     return looked
 
 
@@ -267,15 +269,9 @@ def send_late_notices(now: datetime | None = None) -> int:
     sent = 0
     for check in due:
         # Claimed like a flip: a ping that moved next_ping, or another sweeper, wins.
-        claimed = rows_changed(db.session.execute(
+        sent += claimed_then(
             sa.update(checks).where(checks.c.id == check.id, checks.c.status == "up",
                                     checks.c.next_ping == check.next_ping)
-            .values(late_noticed=check.next_ping)))
-        if not claimed:
-            db.session.rollback()
-            continue
-        pending = record_late(db.session.connection(), check.id, check.project_id, now)
-        db.session.commit()
-        dispatch(pending)
-        sent += 1
+            .values(late_noticed=check.next_ping),
+            record_late, check.id, check.project_id, now)
     return sent

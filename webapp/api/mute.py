@@ -15,7 +15,7 @@ from ..core.models import Check, normalize_tags
 from ..core.snooze import parse_mute_request
 from ..core.times import utcnow
 from ..db import db
-from .checks import check_json
+from .checks import check_json, windows_of
 from .common import api_project, json_body
 
 bp = Blueprint("mute", __name__)
@@ -39,4 +39,5 @@ def mute_tag():
     for check in checks:
         check.muted_until, check.mute_until_up = values["muted_until"], values["mute_until_up"]
     db.session.commit()
-    return jsonify(checks=[check_json(c) for c in checks])
+    windows = windows_of(checks)
+    return jsonify(checks=[check_json(c, windows) for c in checks])

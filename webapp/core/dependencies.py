@@ -107,20 +107,21 @@ def children_of(check: Check) -> list[Check]:
 
 def parents_down(conn: sa.Connection, check_id: int) -> list[str]:
     """The names of the check's parents that are down now."""
-    return list(conn.execute(
-        sa.select(sa.case((checks.c.name == "", checks.c.uuid), else_=checks.c.name))
-        .select_from(edges.join(checks, checks.c.id == edges.c.parent_id))
-        .where(edges.c.child_id == check_id, checks.c.status == "down")
-        .order_by(checks.c.id)
-    ).scalars())
+    return down_across(conn, check_id, edges.c.child_id, edges.c.parent_id)
 
 
 def children_down(conn: sa.Connection, check_id: int) -> list[str]:
     """The names of the checks that depend on this one and are down now."""
+    return down_across(conn, check_id, edges.c.parent_id, edges.c.child_id)
+
+
+def down_across(conn: sa.Connection, check_id: int, this_side, other_side) -> list[str]:
+    """The names (or uuids) of the checks on `other_side` of the check's
+    dependencies that are down now."""
     return list(conn.execute(
         sa.select(sa.case((checks.c.name == "", checks.c.uuid), else_=checks.c.name))
-        .select_from(edges.join(checks, checks.c.id == edges.c.child_id))
-        .where(edges.c.parent_id == check_id, checks.c.status == "down")
+        .select_from(edges.join(checks, checks.c.id == other_side))
+        .where(this_side == check_id, checks.c.status == "down")
         .order_by(checks.c.id)
     ).scalars())
 

@@ -14,6 +14,7 @@ from .maintenance import timing_of
 from .maintenance_times import MAX_DURATION, next_start, until
 from .models import Check, MaintenanceWindow, normalize_tags
 from .schedules import cron_error, tz_error
+from .snooze import parse_time
 from .text import control_error
 from .times import utc_iso
 
@@ -92,15 +93,7 @@ def _uuids(value: Any) -> list[str]:
 
 def _time(value: Any, key: str) -> datetime:
     """Any time with an offset: a start in the past is how "from now on" is said."""
-    if not isinstance(value, str):
-        raise FieldError(f"{key} must be an ISO 8601 time with an offset")
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        raise FieldError(f"{key} is not an ISO 8601 time: {value[:40]!r}") from None
-    if when.tzinfo is None or when.utcoffset() is None:
-        raise FieldError(f"{key} needs an offset (e.g. 2026-12-02T01:00:00+00:00 or ...Z)")
-    return when.astimezone(UTC)
+    return parse_time(value, key, example="2026-12-02T01:00:00+00:00").astimezone(UTC)
 
 
 def _duration(value: Any) -> int:

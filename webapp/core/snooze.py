@@ -41,23 +41,30 @@ def muted_reason(reason: str, limit: int = 200) -> str:
     return reason[:limit - len(MUTED_NOTE)] + MUTED_NOTE
 
 
-def parse_until(value: Any, now: datetime, key: str = "muted_until") -> datetime | None:
-    """An ISO 8601 time with its offset, in the future; or None (null) to unmute.
-
-    A time without an offset is refused rather than guessed: UTC or the
-    server's zone would each be wrong for someone. A time already past would
-    be accepted and mute nothing, so it is refused too.
-    """
-    if value is None:
-        return None
+def parse_time(value: Any, key: str, example: str = "2026-12-01T03:00:00+00:00") -> datetime:
+    """An ISO 8601 time with its offset (the maintenance windows' times too).
+    A time without one is refused rather than guessed: UTC or the server's
+    zone would each be wrong for someone."""
     if not isinstance(value, str):
-        raise FieldError(f"{key} must be an ISO 8601 time with an offset, or null")
+        raise FieldError(f"{key} must be an ISO 8601 time with an offset")
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
         raise FieldError(f"{key} is not an ISO 8601 time: {value[:40]!r}") from None
     if when.tzinfo is None or when.utcoffset() is None:
-        raise FieldError(f"{key} needs an offset (e.g. 2026-12-01T03:00:00+00:00 or ...Z)")
+        raise FieldError(f"{key} needs an offset (e.g. {example} or ...Z)")
+    return when
+
+
+def parse_until(value: Any, now: datetime, key: str = "muted_until") -> datetime | None:
+    """An ISO 8601 time with its offset, in the future; or None (null) to
+    unmute. A time already past would be accepted and mute nothing, so it is
+    refused too."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise FieldError(f"{key} must be an ISO 8601 time with an offset, or null")
+    when = parse_time(value, key)
     if when <= now:
         raise FieldError(f"{key} must be in the future")
     return when
