@@ -15,6 +15,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import redis
@@ -33,6 +34,27 @@ ROOT = Path(__file__).resolve().parent.parent
 # The check form as a browser sends it for a check with only a name typed.
 NAME_ONLY = {"name": "nightly-backup", "kind": "interval", "every": "1", "every_unit": "days",
              "grace": "1", "grace_unit": "hours", "tz": "UTC", "deadline": "end_of_day"}
+
+
+def row_order(html: str) -> list[str]:
+    """The names of the checks list's rows, top to bottom."""
+    return re.findall(r'class="check-name"[^>]*>([^<]+)<', html)
+
+
+def listing(web, query: str = "") -> str:
+    """The checks list of the user's own project, as HTML."""
+    return web.get(web.home + query).get_data(as_text=True)
+
+
+def live_url(html: str) -> str:
+    """The URL the checks list asks with for its next refresh."""
+    return re.search(r'<section id="checks"[^>]*hx-get="([^"]+)"', html).group(1).replace(
+        "&amp;", "&")
+
+
+def live_fp(html: str) -> str:
+    """The token the list sends with its next refresh."""
+    return parse_qs(urlsplit(live_url(html)).query)["fp"][0]
 
 
 def free_port() -> int:

@@ -72,3 +72,21 @@ def console(page):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+EMAIL, PASSWORD = "alice@example.com", "correct horse"
+
+
+@pytest.fixture
+def logged_in_page(app, page, console, user):
+    """A page logged in as `user` (alice@example.com) through the login form,
+    having followed `/` to the checks list."""
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2F$"))
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Checks", exact=True)).to_be_visible()
+    return page

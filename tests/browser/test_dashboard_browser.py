@@ -5,22 +5,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 import requests
 from playwright.sync_api import Page, expect
 
 EMAIL, PASSWORD = "alice@example.com", "correct horse"
-
-
-@pytest.fixture
-def logged_in_page(app, page: Page, console, user) -> Page:
-    page.goto("/")
-    expect(page).to_have_url(re.compile(r"/login\?next=%2F$"))
-    page.get_by_label("Email").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Checks", exact=True)).to_be_visible()
-    return page
 
 
 def row(page: Page, name: str):

@@ -3,13 +3,12 @@ page, and a check flapping now as its page and the checks list show it."""
 
 import re
 from datetime import datetime, timedelta
-from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
-from support import NAME_ONLY, field_error, load_check
+from support import NAME_ONLY, field_error, live_fp, load_check
 from webapp.core.models import Check, User
 from webapp.db import db
 
@@ -51,11 +50,6 @@ def list_row(web, app, uuid: str) -> str:
     assert m, "the check is not listed"
     return m.group(0)
 
-
-def live_fp(html: str) -> str:
-    """The fingerprint the checks list sends with its next refresh."""
-    url = re.search(r'<section id="checks"[^>]*hx-get="([^"]+)"', html).group(1)
-    return parse_qs(urlsplit(url.replace("&amp;", "&")).query)["fp"][0]
 
 
 def push(web, uuid: str, *statuses: str) -> None:

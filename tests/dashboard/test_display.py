@@ -94,11 +94,38 @@ def test_a_filter_matches_all_tags_and_every_free_word():
 
 def test_down_sorts_first_then_by_name():
     def c(name, status):
-        return SimpleNamespace(name=name, id=hash(name), last_ping=None,
-                               get_status=lambda now, s=status: s)
+        return SimpleNamespace(name=name, id=hash(name), last_ping=None, status=status)
     rows = [c("b", "up"), c("a", "new"), c("z", "down"), c("m", "late"), c("x", "started"),
             c("y", "odd")]
-    assert [r.name for r in sort_checks(rows, "state", NOW)] == ["z", "m", "x", "b", "a", "y"]
+    assert [r.name for r in sort_checks(rows, "state")] == ["z", "m", "x", "b", "a", "y"]
+
+
+def test_names_sort_naturally():
+    rows = [SimpleNamespace(name=n, id=i, last_ping=None, status="up")
+            for i, n in enumerate(["svc-10", "svc-2", "Svc-1", "db", "svc-2b"])]
+    assert [r.name for r in sort_checks(rows, "name")] == ["db", "Svc-1", "svc-2", "svc-2b",
+                                                          "svc-10"]
+    assert [r.name for r in sort_checks(rows, "state")][:2] == ["db", "Svc-1"]
+
+
+def test_the_search_box_takes_space_separated_tags_and_says_which_terms_are_no_tags():
+    known = {"prod", "db", "web"}
+    flt = ListFilter.from_args(MultiDict({"search": "prod db  night"}), known)
+    assert (flt.tags, flt.q, flt.not_tags) == (("prod", "db"), ("night",), ("night",))
+    assert ListFilter.from_args(MultiDict({"tags": "prod,nope"}), known).unknown_tags == ("nope",)
+    # A project without tags has no tag to be mistaken for.
+    assert ListFilter.from_args(MultiDict({"search": "night"}), set()).not_tags == ()
+
+
+def test_the_state_filter_and_the_page_live_in_the_address():
+    flt = ListFilter.from_args(MultiDict({"state": "down", "page": "3", "tags": "db"}), {"db"})
+    assert (flt.state, flt.page) == ("down", 3)
+    assert flt.query_string() == "?tags=db&state=down&page=3"
+    # Any other change starts again on the first page.
+    assert flt.query_string(state="late") == "?tags=db&state=late"
+    assert flt.query_string(page=4) == "?tags=db&state=down&page=4"
+    bogus = ListFilter.from_args(MultiDict({"state": "weird", "page": "x"}), set())
+    assert (bogus.state, bogus.page) == ("", 1)
 
 
 def test_the_chart_spans_the_values_and_spaces_pings_evenly():

@@ -8,31 +8,12 @@ import pytest
 import sqlalchemy as sa
 from flask import template_rendered
 
-from support import make_user
+from support import listing, live_fp, live_url, make_user, row_order
 from webapp.core.models import Check
 from webapp.core.times import utcnow
 from webapp.db import db
 
 UUID = "00000000-0000-4000-8000-000000000000"
-
-
-def row_order(html: str) -> list[str]:
-    return re.findall(r'class="check-name"[^>]*>([^<]+)<', html)
-
-
-def live_fp(html: str) -> str:
-    """The fingerprint the list sends with its next refresh."""
-    return parse_qs(urlsplit(live_url(html)).query)["fp"][0]
-
-
-def listing(web, query: str = "") -> str:
-    """The checks list of the user's own project, as HTML."""
-    return web.get(web.home + query).get_data(as_text=True)
-
-
-def live_url(html: str) -> str:
-    return re.search(r'<section id="checks"[^>]*hx-get="([^"]+)"', html).group(1).replace(
-        "&amp;", "&")
 
 
 @pytest.mark.parametrize("path", [
@@ -129,7 +110,8 @@ def test_the_search_box_puts_its_filter_in_the_address(logged_in, new_check):
     assert "<html" not in html and row_order(html) == ["db-backup"]
     # The refresh keeps asking for the same filter.
     query = parse_qs(urlsplit(live_url(html)).query)
-    assert query.pop("fp") and query == {"tags": ["prod,db"], "q": ["back"], "sort": ["name"]}
+    assert query.pop("fp") and query.pop("tz") == ["UTC"]
+    assert query == {"tags": ["prod,db"], "q": ["back"], "sort": ["name"]}
     # Without JavaScript the box submits a plain GET: sent on to the same address.
     r = logged_in.get(logged_in.home + "?search=prod,+db")
     assert r.status_code == 302 and r.headers["Location"] == logged_in.home + "?tags=prod%2Cdb"

@@ -184,6 +184,18 @@ check_dependencies = sa.Table(
 )
 
 
+# A project's change counter, in shards; the database's own triggers bump it
+# with every write to checks or maintenance_windows (migration 0017), and
+# `core.changes` reads it.
+project_changes = sa.Table(
+    "project_changes",
+    db.metadata,
+    sa.Column("project_id", sa.Integer, primary_key=True),
+    sa.Column("shard", sa.Integer, primary_key=True),
+    sa.Column("n", sa.BigInteger, nullable=False),
+)
+
+
 class Channel(Model):
     """Where a project's alerts go: email addresses, a webhook, or an Apprise URL."""
 

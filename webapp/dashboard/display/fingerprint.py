@@ -1,9 +1,10 @@
-"""Did anything a page shows change? A short hash, from one narrow query.
+"""Did anything a check's page shows change? A short hash, from one narrow query.
 
-The checks list and a check's status card refresh themselves every few
-seconds. Most refreshes find nothing new, so the page sends the fingerprint
-it was drawn with, and an unchanged one is answered 204 without loading or
-rendering a single row.
+A check's status card refreshes itself every few seconds. Most refreshes
+find nothing new, so the page sends the fingerprint it was drawn with, and an
+unchanged one is answered 204 without loading or rendering anything. (The
+checks list asks `core.changes` instead: hashing every row of a project
+would cost time in proportion to its checks.)
 """
 
 from __future__ import annotations
@@ -18,23 +19,15 @@ from ...core.schedules import schedule_of
 from ...core.transitions import shown_status
 from ...db import db
 from .event_log import delivery_state
-from .maintenance_words import windows_state
 
 # Every column but the description: what the list and a check's status card
 # show, and what decides the state they derive.
 _COLUMNS = [c for c in Check.__table__.c if c.name != "desc"]
 
 
-def fingerprint(project_id: int, timezone: str, now: datetime) -> str:
-    """A short hash of everything the project's list shows, its maintenance
-    windows' state too (one beginning or ending changes no column of a check)."""
-    return _fingerprint(Check.project_id == project_id, timezone, now,
-                        extra=windows_state(project_id, now))
-
-
 def check_fingerprint(check_id: int, timezone: str, now: datetime) -> str:
-    """The same for one check (its page's status card and event log, which
-    lists failing deliveries too: they change no column of the check)."""
+    """A short hash of what a check's status card and event log show (the
+    log lists failing deliveries too: they change no column of the check)."""
     return _fingerprint(Check.id == check_id, timezone, now, extra=delivery_state(check_id))
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import Flask
 
+from ...core.changes import window_times
 from ...core.maintenance import timing_of, window_until, windows, windows_covering
 from ...core.maintenance_times import next_start, until
 from ...core.models import Check, MaintenanceWindow
@@ -57,12 +58,11 @@ def list_notes(project_id: int, checks: list[Check], tz: str | None,
     return {check_id: held_note(name, end, tz, now) for check_id, (name, end) in found.items()}
 
 
-def windows_state(project_id: int, now: datetime) -> tuple:
-    """Which of the project's windows are on, until when: with the checks'
-    tags, all the list's notes depend on (what a window covers and its name
-    do not change once it is made)."""
+def window_edges(project_id: int, now: datetime) -> list[datetime]:
+    """When the project's windows next begin or end: the times the list's
+    notes change with no write to any row."""
     rows = db.session.execute(sa.select(windows).where(windows.c.project_id == project_id))
-    return tuple((w.id, end) for w in rows if (end := until(timing_of(w), now)) is not None)
+    return [t for w in rows for t in window_times(timing_of(w), now)]
 
 
 def when_words(w: MaintenanceWindow, tz: str | None, now: datetime) -> str:

@@ -8,7 +8,14 @@ from flask import Blueprint, Response, redirect, render_template, request, sessi
 from flask_htmx import make_response as htmx_response
 from flask_login import current_user, login_required
 
-from ...core.models import Check, Project
+from ...core.changes import (
+    change_count,
+    member_change_count,
+    next_shown_change,
+    still_holds,
+    token,
+)
+from ...core.models import Project
 from ...core.projects import projects_of, role_in
 from ...core.times import utcnow
 from ...core.urls import push_url
@@ -16,15 +23,18 @@ from ...db import db
 from ...web.extensions import htmx
 from ...web.loaders import project_or_404
 from ...web.urls import base_url
-from ..display.fingerprint import fingerprint
-from ..display.list_filter import SORTS, ListFilter, sort_checks
-from ..display.maintenance_words import list_notes
+from ..display.check_list import list_page
+from ..display.list_filter import SORTS
+from ..display.maintenance_words import list_notes, window_edges
 from ..display.snippets import push_snippets
+from ..display.status_strip import strips as status_strips
 
 bp = Blueprint("dashboard", __name__)
 
-# How often the list asks whether anything changed, in seconds.
-REFRESH_SECONDS = 5
+# How often the list asks whether anything changed, in seconds: an unchanged
+# list costs a read of the project's change counter (core.changes), so asking
+# often is cheap, and a change shows within two seconds.
+REFRESH_SECONDS = 1.5
 # The session key of the project `/` opens.
 LAST_PROJECT = "project"
 
@@ -32,33 +42,40 @@ LAST_PROJECT = "project"
 def list_context(project: Project) -> dict:
     """Everything the list partial needs; the page, the search and the refresh share it."""
     now = utcnow()
-    # The fingerprint is taken before the rows are read: a ping landing in
-    # between then makes the page newer than its fingerprint (the next refresh
-    # renders once more), never older (which would hide the ping until the next
-    # change).
-    fp = fingerprint(project.id, current_user.timezone, now)
-    every = list(db.session.scalars(sa.select(Check).where(Check.project_id == project.id)))
-    known_tags = sorted({t for c in every for t in c.tag_list}, key=str.lower)
-    flt = ListFilter.from_args(request.args, set(known_tags))
-    statuses = {c.id: c.get_status(now) for c in every}
+    # The counter is read before the rows: a ping landing in between makes
+    # the page newer than its token (the next refresh renders once more),
+    # never older (which would hide the ping until the next change).
+    count = change_count(db.session.connection(), project.id)
+    page, flt = list_page(project.id, request.args, now)
+    tz = current_user.timezone
+    known_tags = sorted({t for e in page.every for t in e.tag_list}, key=str.lower)
     base = base_url()
+    list_url = url_for("dashboard.project", code=project.code)
+    strips = status_strips(page.checks, now)
     return {
         "project": project,
-        "checks": sort_checks([c for c in every if flt.matches(c)], flt.sort, now),
-        "statuses": statuses,
+        "page": page,
+        "checks": page.checks,
+        "statuses": {e.id: e.status for e in page.shown},
         # "in maintenance until 03:00" by check id, from one read of the windows.
-        "held": list_notes(project.id, every, current_user.timezone, now),
-        "n_total": len(every),
-        "n_down": sum(1 for s in statuses.values() if s == "down"),
+        "held": list_notes(project.id, page.checks, tz, now),
+        "strips": strips[0],
+        "down_since": strips[1],
+        "n_total": len(page.every),
+        # The tab's title and icon count the whole project; the list's own counts, the search.
+        "n_down": sum(1 for e in page.every if e.status == "down"),
         "known_tags": known_tags,
+        "tag_links": {t: list_url + flt.with_tag(t) for t in known_tags},
         "flt": flt,
+        "list_url": list_url,
         "now": now,
-        "fp": fp,
+        "fp": token(count, next_shown_change(
+            [t for t in [page.next_change] if t] + window_edges(project.id, now), now)),
         "refresh": REFRESH_SECONDS,
         "sorts": SORTS,
         "base": base,
         # The empty list shows how a job reports in; nobody needs it after that.
-        "snippets": [] if every else push_snippets(push_url(base, "<token>")),
+        "snippets": [] if page.every else push_snippets(push_url(base, "<token>")),
     }
 
 
@@ -106,9 +123,14 @@ def project(code: str):
 @login_required
 def live(code: str):
     """The list again, or 204 when nothing it shows changed since the browser's copy."""
-    project = project_or_404(code)
-    if request.args.get("fp") == fingerprint(project.id, current_user.timezone, utcnow()):
+    # Most refreshes find nothing new: that answer comes from one query that
+    # checks the membership and reads the counter. Anything else (a change,
+    # a stranger) goes the whole way, through the loader's 404 and 403.
+    count = member_change_count(db.session.connection(), code, current_user.id)
+    if (count is not None and still_holds(request.args.get("fp"), count, utcnow())
+            and request.args.get("tz", current_user.timezone) == current_user.timezone):
         return no_change()
+    project = project_or_404(code)
     body = render_template("dashboard/partials/_live.html", **list_context(project))
     return Response(body, headers={"Cache-Control": "no-store"})
 
