@@ -108,3 +108,15 @@ def value_points(check_id: int, limit: int = 100) -> list[tuple[datetime, float]
         .order_by(Ping.n.desc()).limit(limit)
     ).all()
     return [(r.created, r.value) for r in reversed(rows)]
+
+
+def duration_points(check_id: int, limit: int = 100) -> list[tuple[datetime, float, str]]:
+    """The most recent runs that signalled their start, oldest first: when each
+    ended, how long it took, and whether it succeeded or failed."""
+    rows = db.session.execute(
+        sa.select(Ping.created, Ping.duration, Ping.kind)
+        .where(Ping.check_id == check_id, Ping.duration.is_not(None),
+               Ping.kind.in_(("success", "fail")))
+        .order_by(Ping.n.desc()).limit(limit)
+    ).all()
+    return [(r.created, r.duration, r.kind) for r in reversed(rows)]

@@ -6,7 +6,7 @@ and the user's role there: any member reads, owners and members change.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
@@ -27,8 +27,9 @@ from ...web.extensions import htmx
 from ...web.loaders import check_or_404, project_or_404
 from ...web.urls import base_url
 from ..display.alert_words import alert_words, dependency_rows
-from ..display.chart import value_chart
-from ..display.event_log import event_page, value_points
+from ..display.chart import duration_chart, value_chart
+from ..display.check_history import check_history
+from ..display.event_log import duration_points, event_page, value_points
 from ..display.fingerprint import check_fingerprint
 from ..display.schedule_words import one_expression_a_line, schedule_preview
 from ..display.snippets import push_forms, push_snippets
@@ -163,13 +164,22 @@ def save(check: Check, form: CheckForm) -> bool:
     return True
 
 
+def card_fingerprint(check: Check, now: datetime) -> str:
+    """The status card's fingerprint. A down check's card changes with the
+    clock alone ("for 2 h 5 min", its uptime), so its fingerprint also
+    changes each minute: one render a minute, and only while it is down."""
+    fp = check_fingerprint(check.id, current_user.timezone, now)
+    return f"{fp}.{int(now.timestamp() // 60)}" if check.status == "down" else fp
+
+
 def status_context(check: Check) -> dict:
     """What the status card needs; the page and its refresh share it."""
     now = utcnow()
     # Taken before the card is drawn, as on the list: never older than the page.
-    fp = check_fingerprint(check.id, current_user.timezone, now)
+    fp = card_fingerprint(check, now)
     return {"check": check, "status": check.get_status(now), "fp": fp,
-            "refresh": REFRESH_SECONDS, "log": event_page(check.id, page_number())}
+            "refresh": REFRESH_SECONDS, "log": event_page(check.id, page_number()),
+            "history": check_history(check, current_user.timezone, now)}
 
 
 @bp.get("/checks/<uuid>")
@@ -187,7 +197,8 @@ def detail(uuid: str):
                          check.project.ping_key if can_write(g.role) else None,
                          push_token=check.push_token),
         snippets=push_snippets(push_url(base_url(), push_token_of(check))),
-        chart=value_chart(value_points(check.id)),
+        chart=value_chart(value_points(check.id), check.value_min, check.value_max),
+        run_chart=duration_chart(duration_points(check.id)),
     )
 
 
@@ -196,7 +207,7 @@ def detail(uuid: str):
 def live(uuid: str):
     """The status card again, or 204 when nothing about the check changed."""
     check = check_or_404(uuid)
-    if request.args.get("fp") == check_fingerprint(check.id, current_user.timezone, utcnow()):
+    if request.args.get("fp") == card_fingerprint(check, utcnow()):
         return no_change()
     body = render_template("checks/partials/_status_live.html", **status_context(check))
     return Response(body, headers={"Cache-Control": "no-store"})
