@@ -131,6 +131,23 @@
       });
   });
 
+  // A form's submit button may ask on its own (the list's bulk Delete): the
+  // question is the button's, and the confirmed form is sent by that button.
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    var form = event.target;
+    if (!button || !button.dataset.confirm || form.dataset.confirmed) return;
+    event.preventDefault();
+    confirmDialog(button.dataset.confirmTitle, button.dataset.confirm, button.dataset.confirmOk)
+      .then(function (ok) {
+        if (!ok) return;
+        var field = form.querySelector('input[name="confirmed"]');
+        if (field) field.value = "yes";
+        form.dataset.confirmed = "1";
+        form.requestSubmit(button);
+      });
+  });
+
   // htmx's hx-confirm, shown in the same dialog instead of window.confirm.
   document.addEventListener("htmx:confirm", function (event) {
     if (!event.detail.question) return;
@@ -261,12 +278,50 @@
     if (event.detail.successful) setOffline(false);
   });
 
+  // --- the list's ticked checks ------------------------------------------------
+  // The refresh morphs the list in; a tick box is left as the reader set it
+  // (the server does not know what is ticked).
+  if (window.Idiomorph) {
+    Idiomorph.defaults.callbacks.beforeNodeMorphed = function (oldNode) {
+      return !(oldNode instanceof HTMLInputElement && oldNode.classList.contains("pick"));
+    };
+  }
+
+  function updateBulk() {
+    var bar = document.getElementById("bulk");
+    if (!bar) return;
+    var picks = document.querySelectorAll("input.pick");
+    var n = Array.prototype.filter.call(picks, function (p) { return p.checked; }).length;
+    bar.hidden = n === 0;
+    document.getElementById("bulk-count").textContent =
+      n + " check" + (n === 1 ? "" : "s") + " ticked:";
+    var all = document.querySelector("input.pick-all");
+    if (all) {
+      all.checked = n > 0 && n === picks.length;
+      all.indeterminate = n > 0 && n < picks.length;
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("input.pick-all")) {
+      document.querySelectorAll("input.pick").forEach(function (p) { p.checked = event.target.checked; });
+    }
+    if (event.target.matches("input.pick, input.pick-all")) updateBulk();
+  });
+  // The list the form goes back to is the one shown now (the search rewrites the address).
+  document.addEventListener("submit", function (event) {
+    if (event.target.id !== "bulk") return;
+    var next = event.target.querySelector('input[name="next"]');
+    if (next) next.value = location.pathname + location.search;
+  });
+
   function init(root) {
     refreshTimes(root);
     initScheduleForms(root);
     initShowWhen(root);
     initTabs(root);
     updateFavicon();
+    updateBulk();
   }
 
   document.addEventListener("change", function (event) {

@@ -88,3 +88,36 @@ def test_the_list_pages_and_its_state_counts_filter(logged_in_page, api, live_se
     expect(states).to_contain_text("all 11")
     expect(states).to_contain_text("9 new")
     expect(page.locator("a.check-name")).to_have_text(["svc-7", "svc-70"])
+
+
+def test_tick_checks_keep_the_ticks_through_a_refresh_then_pause_and_delete_them(
+        logged_in_page, api, live_server, app):
+    page = logged_in_page
+    checks = make_checks(api, 4)
+    page.reload()
+    bar = page.get_by_role("form", name="Selected checks")
+    expect(bar).to_be_hidden()
+    for name in ("svc-1", "svc-2"):
+        page.get_by_label(f"Tick {name}").check()
+    expect(bar).to_be_visible()
+    expect(page.locator("#bulk-count")).to_have_text("2 checks ticked:")
+    # A refresh brings svc-4's ping; the ticks stay.
+    assert ping(live_server, checks["svc-4"]) == 200
+    expect(row(page, "svc-4").locator(".status-word")).to_have_text("up", timeout=2500)
+    assert all(page.get_by_label(f"Tick {n}").is_checked() for n in ("svc-1", "svc-2"))
+
+    bar.get_by_role("button", name="Pause").click()
+    expect(page.locator(".flash")).to_contain_text("Paused: 2 checks (svc-1, svc-2).")
+    for name in ("svc-1", "svc-2"):
+        expect(row(page, name).locator(".status-word")).to_have_text("paused")
+    expect(row(page, "svc-3").locator(".status-word")).to_have_text("new")
+
+    page.get_by_label("Tick every check on this page").check()
+    expect(page.locator("#bulk-count")).to_have_text("4 checks ticked:")
+    page.get_by_label("Tick svc-4").uncheck()
+    bar.get_by_role("button", name="Delete").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Delete the ticked checks?")
+    dialog.get_by_role("button", name="Delete").click()
+    expect(page.locator(".flash")).to_contain_text("Deleted: 3 checks")
+    expect(page.locator("a.check-name")).to_have_text(["svc-4"])

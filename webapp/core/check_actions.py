@@ -84,6 +84,12 @@ def resume(check: Check, *, actor: str, reason: str = "resumed",
                        actor=actor, reason=reason, now=now, clear={"last_ping": None})
 
 
+def mute(check: Check, until: datetime | None, until_up: bool = False) -> None:
+    """Snooze (core.snooze): watched as ever, nothing sent until `until`, or
+    until it is up again; neither unmutes. Left for the caller to commit."""
+    check.muted_until, check.mute_until_up = (None if until_up else until), until_up
+
+
 def _set_status(check: Check, new_status: str, allowed, *, actor: str, reason: str,
                 now: datetime | None, clear: dict | None = None) -> bool:
     """Move the check to `new_status`, clear its deadlines, log the flip; commits.

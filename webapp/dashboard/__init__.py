@@ -15,6 +15,7 @@ from .display.schedule_words import grace_words, next_firing, schedule_words
 from .display.snooze_words import mute_title, mute_words
 from .pages import (
     auth,
+    bulk,
     channels,
     check,
     home,
@@ -26,7 +27,7 @@ from .pages import (
     settings,
 )
 
-BLUEPRINTS = (auth.bp, home.bp, check.bp, settings.bp, channels.bp, projects.bp, members.bp,
+BLUEPRINTS = (auth.bp, home.bp, bulk.bp, check.bp, settings.bp, channels.bp, projects.bp, members.bp,
               invitations.bp, imports.bp, maintenance.bp)
 
 

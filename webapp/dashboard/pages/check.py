@@ -256,9 +256,9 @@ def mute(uuid: str):
     check = check_or_404(uuid, "write")
     until, now = request.form.get("until", ""), utcnow()
     if until in MUTE_HOURS:
-        check.muted_until, check.mute_until_up = now + timedelta(hours=MUTE_HOURS[until]), False
+        check_actions.mute(check, now + timedelta(hours=MUTE_HOURS[until]))
     elif until in ("up", "off"):
-        check.muted_until, check.mute_until_up = None, until == "up"
+        check_actions.mute(check, None, until_up=until == "up")
     else:
         return Response("until must be 1, 8, 24, up or off", status=400)
     db.session.commit()

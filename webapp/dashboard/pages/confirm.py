@@ -23,7 +23,8 @@ def confirmed() -> bool:
     return request.form.get("confirmed") == "yes"
 
 
-def confirm_page(confirm: Confirm, cancel_url: str):
-    """The question as a page; its button posts back to the same URL, confirmed."""
+def confirm_page(confirm: Confirm, cancel_url: str, keep: list[tuple[str, str]] | None = None):
+    """The question as a page; its button posts back to the same URL,
+    confirmed, with the fields in `keep` (name, value) posted again."""
     return render_template("confirm.html", confirm=confirm, action=request.path,
-                           cancel_url=cancel_url)
+                           cancel_url=cancel_url, keep=keep or [])
