@@ -145,3 +145,18 @@ def test_a_row_shows_its_last_day_and_why_it_is_down(logged_in, app):
     # Not the last success's "ok": why it went down, and when.
     assert "no ping within the schedule and grace time" in row and ">ok<" not in row
     assert "went down" in row
+
+
+def test_the_readmes_filter_address_and_state_counts(logged_in, app):
+    """README, Dashboard: `/projects/<code>/?tags=prod,db&q=backup&state=down`
+    and the counts `all 12 · 3 down · 2 late · 7 up`."""
+    add_checks(app, 2, tags="prod db", status="down")
+    add_checks(app, 1, tags="prod db", status="up", next_ping=utcnow() + timedelta(hours=1))
+    with app.app_context():
+        db.session.execute(sa.update(Check).where(Check.name == "job-1")
+                           .values(name="nightly-backup"))
+        db.session.commit()
+    html = listing(logged_in, "?tags=prod,db&q=backup&state=down")
+    assert row_order(html) == ["nightly-backup"]
+    states = re.search(r'<nav class="state-filter".*?</nav>', html, re.S).group(0)
+    assert re.findall(r">(all \d+|\d+ \w+)</a>", states) == ["all 2", "1 down", "1 up"]
