@@ -83,5 +83,8 @@ lint: install-lint
 	@big=$$(find webapp -name '*.py' -exec wc -l {} + | awk '$$2 != "total" && $$1 > 400'); \
 	if [ -n "$$big" ]; then echo "split these along a seam (over 400 lines):"; echo "$$big"; exit 1; fi
 
+# `make bench DB=postgres` runs the throughput part on PostgreSQL
+# (BENCH_POSTGRES_URL, else the local server); BENCH_ARGS passes any option.
+DB ?= sqlite
 bench: install-test
-	$(PY) bench/run.py
+	$(PY) bench/run.py --db $(DB) $(BENCH_ARGS)

@@ -34,6 +34,7 @@ from webapp.core.projects import create_project
 from webapp.db import db
 
 PUSH_QUERY = "?status=up&msg=bench&value=1"
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # Far above any run's ping count: nothing may be pruned, so stored == answered.
 PING_RETENTION = 1_000_000_000
 
@@ -203,9 +204,45 @@ def summarize_rounds(rounds: list[dict]) -> dict:
     }
 
 
+PATHS = {"push": "/api/push/{token}" + PUSH_QUERY, "ping": "/ping/{token}"}
+
+
+@contextlib.contextmanager
+def databases(tmp: Path, kind: str):
+    """(app's SQLAlchemy URL, baseline's settings) on a fresh database each:
+    two SQLite files, or two databases made on the PostgreSQL server at
+    BENCH_POSTGRES_URL (dropped at the end)."""
+    if kind == "sqlite":
+        baseline_app.init_db(str(tmp / "baseline.db"))
+        yield f"sqlite:///{tmp / 'bench.db'}", {"BASELINE_DB": str(tmp / "baseline.db")}
+        return
+    import psycopg
+
+    server = os.environ.get("BENCH_POSTGRES_URL", POSTGRES_URL)
+    names = [f"hb_bench_{uuidlib.uuid4().hex[:8]}", f"hb_base_{uuidlib.uuid4().hex[:8]}"]
+    admin = psycopg.connect(server.replace("+psycopg", ""), autocommit=True)
+    for name in names:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = server.replace("+psycopg", "").rsplit("/", 1)[0]
+    try:
+        baseline_app.init_db(dsn=f"{base}/{names[1]}")
+        yield f"{base.replace('postgresql://', 'postgresql+psycopg://')}/{names[0]}", \
+            {"BASELINE_DSN": f"{base}/{names[1]}"}
+    finally:
+        for name in names:
+            with contextlib.suppress(psycopg.Error):
+                admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.close()
+
+
 def measure_throughput(tmp: Path, redis_url: str, children: Children, wrk: str | None,
                        args) -> dict:
-    app_db = f"sqlite:///{tmp / 'bench.db'}"
+    with databases(tmp, args.db) as (app_db, baseline_env):
+        return _measure(tmp, redis_url, children, wrk, args, app_db, baseline_env)
+
+
+def _measure(tmp: Path, redis_url: str, children: Children, wrk: str | None, args,
+             app_db: str, baseline_env: dict) -> dict:
     app_env = {**os.environ, "DATABASE_URL": app_db, "REDIS_URL": redis_url,
                "SECRET_KEY": "bench-" + uuidlib.uuid4().hex, "PING_RETENTION": str(PING_RETENTION),
                "RQ_QUEUE": f"hb-bench-{uuidlib.uuid4().hex}",
@@ -214,59 +251,62 @@ def measure_throughput(tmp: Path, redis_url: str, children: Children, wrk: str |
                "RATELIMIT_PING": "1000000000 per minute"}
     migrate(app_env)
     token = create_push_check(app_db, redis_url)
-    baseline_db = tmp / "baseline.db"
-    baseline_app.init_db(str(baseline_db))
 
-    # The app as the Procfile runs it, and beside it, on the same database and
-    # check: the app without rate limits, and the app on the sync workers the
-    # Procfile had before; so the cost of each is measured in the same run.
+    # The app as the Procfile runs it, and the baseline. With --hardening,
+    # beside them on the same database and check: the app without rate limits
+    # and the app on the sync workers the Procfile had before, so the cost of
+    # each is measured in the same run (at the first configuration only).
     servers = {}
     servers["app"] = start_gunicorn(children, "wsgi:app", cwd=ROOT, env=app_env,
                                     log_path=tmp / "gunicorn-app.log")
-    servers["app-nolimit"] = start_gunicorn(
-        children, "wsgi:app", cwd=ROOT, env={**app_env, "RATELIMIT_ENABLED": "false"},
-        log_path=tmp / "gunicorn-app-nolimit.log")
-    servers["app-sync"] = start_gunicorn(children, "wsgi:app", cwd=ROOT, env=app_env,
-                                         log_path=tmp / "gunicorn-app-sync.log", threaded=False)
+    if args.hardening:
+        servers["app-nolimit"] = start_gunicorn(
+            children, "wsgi:app", cwd=ROOT, env={**app_env, "RATELIMIT_ENABLED": "false"},
+            log_path=tmp / "gunicorn-app-nolimit.log")
+        servers["app-sync"] = start_gunicorn(children, "wsgi:app", cwd=ROOT, env=app_env,
+                                             log_path=tmp / "gunicorn-app-sync.log",
+                                             threaded=False)
     servers["baseline"] = start_gunicorn(children, "baseline_app:app", cwd=BENCH,
-                                         env={**os.environ, "BASELINE_DB": str(baseline_db)},
+                                         env={**os.environ, **baseline_env},
                                          log_path=tmp / "gunicorn-baseline.log")
     for proc, port in servers.values():
         wait_for_http(proc, port)
 
-    path = f"/api/push/{token}{PUSH_QUERY}"
     answered = 0  # 200s the app gave, warm-up included: each must be a stored ping
     # Warm-up: every worker opens its database connection and fills its caches.
     for name, (proc, port) in servers.items():
-        warm = drive(wrk, proc, port, path, 1, args.connections)
+        warm = drive(wrk, proc, port, PATHS["push"].format(token=token), 1, max(args.connections))
         answered += warm["ok"] if name.startswith("app") else 0
-    results: dict[str, list[dict]] = {name: [] for name in servers}
-    for n in range(1, args.rounds + 1):
-        for name in servers:
-            result = drive(wrk, *servers[name], path, args.seconds, args.connections)
-            results[name].append(result)
-            answered += result["ok"] if name.startswith("app") else 0
-            log(f"  round {n} {name:11} {result['pings_per_s']:7.0f} pings/s  "
-                f"p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms  "
-                f"server CPU {result['server_cpu_ms_per_ping']:4.2f} ms/ping  "
-                f"other CPU {result['other_cpu_pct']:3.0f}%  non-200 {result['failed']}  "
-                f"socket errors {result['socket_errors']}")
+    configs = {}
+    for url_name, template in PATHS.items():
+        for connections in args.connections:
+            first = not configs
+            names = [n for n in servers if first or not n.startswith("app-")]
+            results: dict[str, list[dict]] = {name: [] for name in names}
+            for n in range(1, args.rounds + 1):
+                for name in names:
+                    result = drive(wrk, *servers[name], template.format(token=token),
+                                   args.seconds, connections)
+                    results[name].append(result)
+                    answered += result["ok"] if name.startswith("app") else 0
+                    log(f"  {url_name} c{connections} round {n} {name:11} "
+                        f"{result['pings_per_s']:7.0f} pings/s  "
+                        f"p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms  "
+                        f"server CPU {result['server_cpu_ms_per_ping']:4.2f} ms/ping  "
+                        f"other CPU {result['other_cpu_pct']:3.0f}%  non-200 {result['failed']}"
+                        f"  socket errors {result['socket_errors']}")
+            summary = {name: summarize_rounds(rounds) for name, rounds in results.items()}
+            configs[f"{url_name} c{connections}"] = {
+                "url": url_name, "connections": connections, **summary,
+                "ratio": summary["app"]["pings_per_s"] / summary["baseline"]["pings_per_s"]}
     # A graceful stop lets the requests still in hand finish before we count.
     for proc, _ in servers.values():
         children.stop(proc)
 
     stored = count_stored(app_db, redis_url, token)
-    summary = {name: summarize_rounds(rounds) for name, rounds in results.items()}
-    app, baseline = summary["app"], summary["baseline"]
-    return {
-        "app": app,
-        "baseline": baseline,
-        "app_nolimit": summary["app-nolimit"],
-        "app_sync": summary["app-sync"],
-        "ratio": app["pings_per_s"] / baseline["pings_per_s"],
-        # What the rate limits and the threaded workers cost the ping path.
-        "limits_ratio": app["pings_per_s"] / summary["app-nolimit"]["pings_per_s"],
-        "threaded_ratio": app["pings_per_s"] / summary["app-sync"]["pings_per_s"],
+    out = {
+        "db": args.db,
+        "configs": configs,
         "answered_200": answered,
         # Requests cut off when the load generator stopped may have been stored
         # without their 200 being counted, so stored may exceed answered a little.
@@ -277,3 +317,9 @@ def measure_throughput(tmp: Path, redis_url: str, children: Children, wrk: str |
         "consistent": stored["rows"] == stored["n_pings"] == stored["max_n"],
         "ping_retention": PING_RETENTION,
     }
+    if args.hardening:
+        first = next(iter(configs.values()))
+        # What the rate limits and the threaded workers cost the ping path.
+        out["limits_ratio"] = first["app"]["pings_per_s"] / first["app-nolimit"]["pings_per_s"]
+        out["threaded_ratio"] = first["app"]["pings_per_s"] / first["app-sync"]["pings_per_s"]
+    return out
