@@ -73,6 +73,9 @@ class Config:
 
     # How many pings each check keeps; older ones are pruned as new ones arrive.
     PING_RETENTION = env_int("PING_RETENTION", 1000)
+    # Group commit (core.ping_batches): pings that arrive while one is being
+    # written are written together, each still answered after its commit.
+    PING_GROUP_COMMIT = env_bool("PING_GROUP_COMMIT", True)
     # Request bodies of pings are kept up to this many bytes (Healthchecks: 100 kB).
     PING_BODY_LIMIT = env_int("PING_BODY_LIMIT", 100_000)
     # The largest request taken at all: a longer Content-Length is a 413 before

@@ -222,54 +222,65 @@ def _apply_ping(token: str, by: tuple[str, ...], data: PingData, now: datetime,
     # do. The ping-writer lock covers only the transaction; begin() commits
     # when its block ends, and rolls back on any error.
     with (ping_connection(db.engine) as conn, ping_writer(db.engine), conn.begin()):
-        if conn.dialect.name == "sqlite":
-            _BEGIN_IMMEDIATE.execute(conn, {})
-        row = read_check(conn, token, by)
+        begin_writing(conn)
+        return apply_in(conn, token, by, data, now, read)
+
+
+def begin_writing(conn: sa.Connection) -> None:
+    """Start the ping transaction's writing at once (SQLite's one write lock)."""
+    if conn.dialect.name == "sqlite":
+        _BEGIN_IMMEDIATE.execute(conn, {})
+
+
+def apply_in(conn: sa.Connection, token: str, by: tuple[str, ...], data: PingData,
+             now: datetime, read: list[bool] | None = None) -> Applied | None:
+    """One ping, inside the caller's writing transaction, which commits it."""
+    row = read_check(conn, token, by)
+    if read is not None:
         read.append(True)
-        if row is None:
-            return None
-        n = row.n_pings + 1
-        state = state_of(row)
-        # The keyword filters may make the ping another kind than its URL says;
-        # a pause or a POST-only check still ignores it (next_state).
-        verdict = classify(data.kind, data.body, keywords_of(row)) if data.keywords \
-            else Verdict(data.kind)
-        kind = verdict.kind
-        run_start = None
-        if kind in ("success", "fail"):
-            run_start = run_start_of(conn, row.id, state, data.rid)
-        out = next_state(state, kind, data.method, data.rid, run_start, now, data.value)
-        # Why the ping is not what it claimed (a value out of bounds, a keyword)
-        # is told in the log as the message, when the ping had none.
-        note = out.failure or (verdict.reason if out.kind == kind else None)
-        msg = data.msg if data.msg or not note else note
-        changes: dict[str, Any] = {"n_pings": n}
-        if out.kind not in ("ign", "log"):
-            # Only what changed: an unchanged indexed column (next_nag, most
-            # of the time) then costs its index nothing.
-            changes.update({f: value for f in _STATE_FIELDS
-                            if (value := getattr(out, f)) != getattr(row, f)})
-            if out.kind != "start":  # a start signal is not a report
-                changes.update(last_msg=msg, last_value=data.value)
-        _update(tuple(changes)).execute(
-            conn, {"p_id": row.id, **{f"p_{f}": value for f, value in changes.items()}})
-        ping_id = _INSERT_PING.one(conn, {
-            "check_id": row.id, "n": n, "created": now, "kind": out.kind,
-            "scheme": data.scheme, "method": data.method,
-            "remote_addr": data.remote_addr[:ADDRESS_LIMIT], "ua": data.ua[:UA_LIMIT],
-            "msg": msg, "value": data.value, "rid": data.rid,
-            "exitstatus": data.exitstatus, "duration": out.duration, "body": data.body,
-        }).id
-        keep = current_app.config["PING_RETENTION"]
-        if n > keep:
-            # n is dense per check, so this range is at most a row or two,
-            # found through the (check_id, n) index.
-            _PRUNE.execute(conn, {"p_id": row.id, "p_upto": n - keep})
-        notifications: list[tuple[int, str]] = []
-        if out.status != row.status:
-            notifications = record_flip(
-                conn, row.id, row.project_id, row.status, out.status,
-                reason=flip_reason(data._replace(kind=kind), note), actor="ping", now=now,
-            )
-    return Applied(row.id, ping_id, n, out.kind, now, row.status, out.status,
-                   notifications)
+    if row is None:
+        return None
+    n = row.n_pings + 1
+    state = state_of(row)
+    # The keyword filters may make the ping another kind than its URL says;
+    # a pause or a POST-only check still ignores it (next_state).
+    verdict = classify(data.kind, data.body, keywords_of(row)) if data.keywords \
+        else Verdict(data.kind)
+    kind = verdict.kind
+    run_start = None
+    if kind in ("success", "fail"):
+        run_start = run_start_of(conn, row.id, state, data.rid)
+    out = next_state(state, kind, data.method, data.rid, run_start, now, data.value)
+    # Why the ping is not what it claimed (a value out of bounds, a keyword)
+    # is told in the log as the message, when the ping had none.
+    note = out.failure or (verdict.reason if out.kind == kind else None)
+    msg = data.msg if data.msg or not note else note
+    changes: dict[str, Any] = {"n_pings": n}
+    if out.kind not in ("ign", "log"):
+        # Only what changed: an unchanged indexed column (next_nag, most
+        # of the time) then costs its index nothing.
+        changes.update({f: value for f in _STATE_FIELDS
+                        if (value := getattr(out, f)) != getattr(row, f)})
+        if out.kind != "start":  # a start signal is not a report
+            changes.update(last_msg=msg, last_value=data.value)
+    _update(tuple(changes)).execute(
+        conn, {"p_id": row.id, **{f"p_{f}": value for f, value in changes.items()}})
+    ping_id = _INSERT_PING.one(conn, {
+        "check_id": row.id, "n": n, "created": now, "kind": out.kind,
+        "scheme": data.scheme, "method": data.method,
+        "remote_addr": data.remote_addr[:ADDRESS_LIMIT], "ua": data.ua[:UA_LIMIT],
+        "msg": msg, "value": data.value, "rid": data.rid,
+        "exitstatus": data.exitstatus, "duration": out.duration, "body": data.body,
+    }).id
+    keep = current_app.config["PING_RETENTION"]
+    if n > keep:
+        # n is dense per check, so this range is at most a row or two,
+        # found through the (check_id, n) index.
+        _PRUNE.execute(conn, {"p_id": row.id, "p_upto": n - keep})
+    notifications: list[tuple[int, str]] = []
+    if out.status != row.status:
+        notifications = record_flip(
+            conn, row.id, row.project_id, row.status, out.status,
+            reason=flip_reason(data._replace(kind=kind), note), actor="ping", now=now,
+        )
+    return Applied(row.id, ping_id, n, out.kind, now, row.status, out.status, notifications)

@@ -10,7 +10,8 @@ from typing import NamedTuple
 from flask import current_app
 
 from ..alerts.delivery import dispatch
-from ..core.pings import BY_UUID, MSG_LIMIT, Applied, PingData, apply_ping
+from ..core.ping_batches import record_ping
+from ..core.pings import BY_UUID, MSG_LIMIT, Applied, PingData
 from .request import PingRequest
 
 
@@ -109,7 +110,7 @@ def record(token: str, request: PingRequest, by: tuple[str, ...] = BY_UUID,
            **fields) -> Applied | None:
     """Apply a ping from `request` to the check `token` names (see `apply_ping`
     for `by`), then queue any alerts."""
-    applied = apply_ping(token, PingData(method=request.method, scheme=request.scheme,
+    applied = record_ping(token, PingData(method=request.method, scheme=request.scheme,
                                          remote_addr=request.remote_addr or "",
                                          ua=request.user_agent, **fields), by=by)
     if applied is not None:
