@@ -30,7 +30,6 @@ from ..db import db
 from ..db.connections import ping_connection
 from ..db.write_lock import ping_writer
 from .pings import BY_UUID, Applied, PingData, apply_in, apply_ping, begin_writing
-from .times import utcnow
 
 
 class _Slot:
@@ -79,7 +78,7 @@ def write(batch: list[_Slot]) -> None:
     try:
         with (ping_connection(db.engine) as conn, ping_writer(db.engine), conn.begin()):
             begin_writing(conn)
-            results = [apply_in(conn, s.token, s.by, s.data, s.now or utcnow()) for s in batch]
+            results = [apply_in(conn, s.token, s.by, s.data, s.now) for s in batch]
     except Exception:  # noqa: BLE001 - rolled back: each ping is tried again alone
         for s in batch:
             try:

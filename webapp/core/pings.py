@@ -233,8 +233,10 @@ def begin_writing(conn: sa.Connection) -> None:
 
 
 def apply_in(conn: sa.Connection, token: str, by: tuple[str, ...], data: PingData,
-             now: datetime, read: list[bool] | None = None) -> Applied | None:
-    """One ping, inside the caller's writing transaction, which commits it."""
+             now: datetime | None = None, read: list[bool] | None = None) -> Applied | None:
+    """One ping, inside the caller's writing transaction, which commits it;
+    at `now`, else at the time it is written."""
+    now = now or utcnow()
     row = read_check(conn, token, by)
     if read is not None:
         read.append(True)
