@@ -13,6 +13,61 @@
     }
   });
 
+  // --- colour theme: auto (the system's), light or dark -----------------------
+  // The header's button (base.html) cycles auto -> light -> dark -> auto and
+  // stores the choice in localStorage. This file is deferred, so the stored
+  // choice is not applied here but by static/theme.js, which runs in <head>
+  // without defer and sets data-theme on <html> before the first paint; this
+  // section only wires up the button. "auto" is no data-theme at all: app.css
+  // then follows prefers-color-scheme, as it does without any script.
+  var THEME_KEY = "hb-theme";  // the same key as static/theme.js
+  var THEMES = ["auto", "light", "dark"];
+
+  function currentTheme() {
+    var theme = document.documentElement.getAttribute("data-theme");
+    return THEMES.indexOf(theme) > 0 ? theme : "auto";
+  }
+
+  function applyTheme(theme) {
+    if (theme === "auto") document.documentElement.removeAttribute("data-theme");
+    else document.documentElement.setAttribute("data-theme", theme);
+    var button = document.getElementById("theme-toggle");
+    if (button) {
+      var label = "Theme: " + theme;
+      if (button.textContent !== label) button.textContent = label;
+      button.hidden = false;  // hidden in the page: without script it could do nothing
+    }
+  }
+
+  function chooseTheme(theme) {
+    try {
+      if (theme === "auto") window.localStorage.removeItem(THEME_KEY);
+      else window.localStorage.setItem(THEME_KEY, theme);
+    } catch (e) {
+      // Storage refused: this page switches all the same, the next one forgets.
+    }
+    applyTheme(theme);
+  }
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("#theme-toggle")) return;
+    var next = THEMES[(THEMES.indexOf(currentTheme()) + 1) % THEMES.length];
+    chooseTheme(next);
+  });
+  // A choice made in another tab applies here too.
+  window.addEventListener("storage", function (event) {
+    if (event.key !== THEME_KEY && event.key !== null) return;
+    var stored = event.newValue;
+    applyTheme(event.key && THEMES.indexOf(stored) > 0 ? stored : "auto");
+  });
+  // A swap that brings a new header (a boosted link) gets its button shown too.
+  document.addEventListener("htmx:afterSettle", function () { applyTheme(currentTheme()); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { applyTheme(currentTheme()); });
+  } else {
+    applyTheme(currentTheme());
+  }
+
   // --- relative times: the same words as webapp/timefmt.py's relative() -----
   var UNITS = [["day", 86400], ["hour", 3600], ["minute", 60], ["second", 1]];
 
@@ -158,20 +213,19 @@
   });
 
   // --- the check form: show the fields of the chosen kind of schedule --------
+  // The other kinds' fields are only hidden, never disabled: a disabled field
+  // is not sent, so a form the server refused came back with their defaults
+  // ("1 days", UTC) and saving it after switching back changed the check.
+  // The server ignores the fields the chosen kind does not use (CheckForm.USES).
   function updateSchedule(form) {
     var chosen = form.querySelector("input[data-kind-choice]:checked");
     var kind = chosen ? chosen.value : "interval";
     form.querySelectorAll(".kind-panel").forEach(function (panel) {
-      var show = panel.dataset.kind.split(" ").indexOf(kind) >= 0;
-      panel.hidden = !show;
-      panel.querySelectorAll("input, select").forEach(function (el) { el.disabled = !show; });
+      panel.hidden = panel.dataset.kind.split(" ").indexOf(kind) < 0;
     });
     var by = form.querySelector('input[name="deadline"][value="by"]');
     var at = form.querySelector(".deadline-at");
-    if (by && at) {
-      at.hidden = !by.checked || kind !== "daily";
-      at.querySelectorAll("input").forEach(function (el) { el.disabled = at.hidden; });
-    }
+    if (by && at) at.hidden = !by.checked || kind !== "daily";
   }
 
   function initScheduleForms(root) {
@@ -185,13 +239,17 @@
   // data-show-when="kind=webhook": shown while the form's `kind` control has
   // that value (a select, or the checked radio); hidden fields are disabled
   // too, so they are not sent. Without this script every field shows.
+  // A form marked data-send-hidden (the check form) keeps them enabled, for
+  // the reason updateSchedule does: its server ignores them but draws them
+  // again as typed when it refuses the form.
   function updateShowWhen(form) {
+    var send = form.hasAttribute("data-send-hidden");
     form.querySelectorAll("[data-show-when]").forEach(function (el) {
       var rule = el.dataset.showWhen.split("=");
       var control = form.elements[rule[0]];
       var show = !!control && rule[1].split(" ").indexOf(control.value) >= 0;
       el.hidden = !show;
-      el.querySelectorAll("input, select, textarea").forEach(function (c) { c.disabled = !show; });
+      el.querySelectorAll("input, select, textarea").forEach(function (c) { c.disabled = !show && !send; });
     });
   }
 
@@ -278,6 +336,91 @@
     if (event.detail.successful) setOffline(false);
   });
 
+  // --- htmx: a refused request is shown, never dropped ------------------------
+  // htmx swaps nothing for a 4xx or 5xx answer by default, so a form the
+  // server refused (an API key with no label) looked as if nothing happened.
+  // A 4xx fragment is the server's error partial (the form again, its fields
+  // marked): it is swapped in like a success. Anything else (a whole error
+  // page, plain text, a 5xx, no answer at all) becomes one sentence in a
+  // role="alert" box just after the form or element that asked.
+  function isWholePage(text) {
+    return /^\s*(<!doctype|<html)/i.test(text || "");
+  }
+
+  function refusalMessage(xhr) {
+    var text = xhr.responseText || "";
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    var said = "";
+    if (isWholePage(text)) {
+      var doc = new DOMParser().parseFromString(text, "text/html");
+      var found = doc.querySelector("[data-error-message]");
+      said = found ? found.textContent : "";
+    } else if (type.indexOf("text/plain") === 0) {
+      said = text;
+    } else if (type.indexOf("application/json") === 0) {
+      try { said = JSON.parse(text).error || ""; } catch (e) { said = ""; }
+    }
+    said = said.replace(/\s+/g, " ").trim().slice(0, 300);
+    if (!said) {
+      said = xhr.status >= 500
+        ? "Something went wrong on the server; try again in a moment."
+        : "The server refused this request.";
+    }
+    return said + " (HTTP " + xhr.status + ")";
+  }
+
+  function alertBoxFor(elt) {
+    var anchor = (elt.closest && elt.closest("form")) || elt;
+    var box = anchor.nextElementSibling;
+    if (!box || !box.classList.contains("htmx-refusal")) {
+      box = document.createElement("p");
+      box.className = "flash flash-error htmx-refusal";
+      box.setAttribute("role", "alert");
+      anchor.insertAdjacentElement("afterend", box);
+    }
+    return box;
+  }
+
+  function clearAlertBox(elt) {
+    var anchor = (elt.closest && elt.closest("form")) || elt;
+    var box = anchor.nextElementSibling;
+    if (box && box.classList.contains("htmx-refusal")) box.remove();
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status >= 400 && xhr.status < 500 && xhr.responseText && !isWholePage(xhr.responseText)
+        && (xhr.getResponseHeader("Content-Type") || "").indexOf("text/html") === 0) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    alertBoxFor(event.detail.elt).textContent = refusalMessage(event.detail.xhr);
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    // The polling refreshes say "Connection lost" already (setOffline); what
+    // a person sent (a POST) is told here that it did not arrive.
+    if ((event.detail.requestConfig || {}).verb === "get") return;
+    alertBoxFor(event.detail.elt).textContent =
+      "The server could not be reached: nothing was changed. Check the connection and try again.";
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful && event.detail.elt.isConnected) clearAlertBox(event.detail.elt);
+  });
+
+  // --- the browser's timezone in hidden fields (log in, sign up) --------------
+  // <input type="hidden" data-browser-tz>: the server adopts it for an account
+  // still on the default zone (webapp/dashboard/pages/auth.py).
+  function fillBrowserTimezone(root) {
+    var zone;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    if (!zone) return;
+    root.querySelectorAll('input[type="hidden"][data-browser-tz]').forEach(function (input) {
+      input.value = zone;
+    });
+  }
+
   // --- the list's ticked checks ------------------------------------------------
   // The refresh morphs the list in; a tick box is left as the reader set it
   // (the server does not know what is ticked).
@@ -316,6 +459,7 @@
   });
 
   function init(root) {
+    fillBrowserTimezone(root);
     refreshTimes(root);
     initScheduleForms(root);
     initShowWhen(root);

@@ -20,7 +20,7 @@ def signup(web, **fields):
 
 def test_login_without_a_csrf_token_is_refused(client, user):
     r = client.post("/login", data={"email": "alice@example.com", "password": "correct horse"})
-    assert r.status_code == 400 and "CSRF token is missing" in r.get_data(as_text=True)
+    assert r.status_code == 400 and "This form has expired" in r.get_data(as_text=True)
     assert client.get("/").status_code == 302
 
 

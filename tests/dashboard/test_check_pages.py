@@ -130,7 +130,8 @@ def test_tags_with_control_characters_are_refused_next_to_the_field(logged_in, a
 
 def test_the_form_without_a_csrf_token_is_refused(logged_in, app):
     r = logged_in.client.post(logged_in.at("checks/new"), data=form())
-    assert r.status_code == 400 and "CSRF token is missing" in r.get_data(as_text=True)
+    # A sentence of ours, not Flask-WTF's "The CSRF token is missing.".
+    assert r.status_code == 400 and "This form has expired" in r.get_data(as_text=True)
     assert the_check(app) is None
 
 
@@ -313,7 +314,8 @@ def test_deleting_asks_first_then_removes_the_check_and_its_history(logged_in, a
 def test_the_cron_preview_explains_an_expression(logged_in):
     html = logged_in.htmx("/checks/cron-preview?cron=5+16+*+*+*&tz=Asia/Shanghai").get_data(
         as_text=True)
-    assert "At 16:05 every day" in html and "next at" in html and "CST" in html
+    # The zone in full: "CST" is also Central and Cuba Standard Time.
+    assert "At 16:05 every day" in html and "next at" in html and "China Standard Time" in html
     html = logged_in.htmx("/checks/cron-preview?cron=99+*+*+*+*&tz=UTC").get_data(as_text=True)
     assert "invalid cron expression" in html
     html = logged_in.htmx("/checks/cron-preview?cron=*+*+*+*+*&tz=Nowhere").get_data(as_text=True)

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from zoneinfo import available_timezones
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import db
-from .models import User
+from .models import LoginSession, User
 from .projects import create_project, personal_name
 from .text import can_name_a_row
 
 MIN_PASSWORD = 8
+DEFAULT_TIMEZONE = "UTC"  # what an account shows times in until it says otherwise
 # Deliverability is not ours to judge; a typo like a missing @ is, and so is
 # anything that would not fit in a mail header (spaces, commas, control characters).
 EMAIL_RE = re.compile(r"^[^@\s,;\x00-\x1f\x7f]+@[^@\s,;\x00-\x1f\x7f]+\.[^@\s,;\x00-\x1f\x7f]+$")
@@ -70,3 +72,27 @@ def create_user(email: str, password: str, timezone: str = "UTC") -> User | None
     db.session.add(user)
     create_project(user, personal_name(email))
     return user
+
+
+def adopt_browser_timezone(user: User, zone: str | None) -> bool:
+    """At a login: show times in the browser's zone (`zone`, as app.js read it
+    from Intl) instead of the default, for an account that never chose one.
+
+    "Never chose one" is told apart, without a column of its own, as: still on
+    the default zone and never logged in before (no login session). The zone
+    must be one of tzdata's names; anything else is ignored, not refused: the
+    login goes ahead in the default zone. True when the zone was adopted (the
+    caller commits, and says so to the person).
+    """
+    # "localtime" is the server's own zone, never a browser's.
+    if (not zone or len(zone) > 64 or zone == user.timezone or zone == "localtime"
+            or zone not in available_timezones()):
+        return False
+    if user.timezone != DEFAULT_TIMEZONE:
+        return False
+    logged_in_before = db.session.scalar(
+        sa.select(LoginSession.id).where(LoginSession.user_id == user.id).limit(1))
+    if logged_in_before is not None:
+        return False
+    user.timezone = zone
+    return True

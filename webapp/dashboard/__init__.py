@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..alerts.health import worker_silence
 from ..core.projects import can_write, projects_of
 from ..web import ratelimits
-from .display import maintenance_words, timefmt
+from .display import maintenance_words, timefmt, zone_names
 from .display.flap_words import flap_note
 from .display.schedule_words import grace_words, next_firing, schedule_words
 from .display.snooze_words import mute_title, mute_words
@@ -27,8 +27,8 @@ from .pages import (
     settings,
 )
 
-BLUEPRINTS = (auth.bp, home.bp, bulk.bp, check.bp, settings.bp, channels.bp, projects.bp, members.bp,
-              invitations.bp, imports.bp, maintenance.bp)
+BLUEPRINTS = (auth.bp, home.bp, bulk.bp, check.bp, settings.bp, channels.bp, projects.bp,
+              members.bp, invitations.bp, imports.bp, maintenance.bp)
 
 
 def project_context() -> dict:
@@ -59,3 +59,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(flap_note)
     app.add_template_global(next_firing)
     app.add_template_global(worker_silence)
+    app.add_template_filter(zone_names.firing_words, "firingwords")  # the cron preview

@@ -31,6 +31,7 @@ redirect is refused rather than followed.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 import uuid as uuidlib
@@ -45,6 +46,7 @@ from ..alerts.transports.base import causes, connection_trouble
 from .apply import ChannelSpec, CheckSpec, apply_channels, apply_checks
 from .report import ImportRefused, Report
 
+log = logging.getLogger(__name__)
 MAX_ANSWER = 16 * 1024 * 1024  # a project of thousands of checks is a few MB
 # `timeout` bounds each socket read only: a site that sends a byte just within
 # it could hold a web worker for hours. The whole answer gets this many times
@@ -155,7 +157,12 @@ def unreachable(e: requests.RequestException, url: str, timeout: float) -> str:
     host = urlsplit(url).hostname
     if isinstance(e, requests.ReadTimeout):
         return f"{host} did not answer within {timeout:g} s"
-    return f"could not connect to {host}: {connection_trouble(e) or type(e).__name__}"
+    trouble = connection_trouble(e)
+    if trouble is None:
+        # The exception's name or text is for developers: logged, not shown.
+        log.warning("Healthchecks import from %s failed: %r", host, e)
+        trouble = "the connection failed (the log has the details)"
+    return f"could not connect to {host}: {trouble}"
 
 
 def _error_of(body: bytes) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import smtplib
 
 from flask import current_app
@@ -11,6 +12,8 @@ from ...core.channels import split_addresses
 from ...core.text import one_line
 from ...core.users import email_error
 from .base import Content, DeliveryError, connection_trouble
+
+log = logging.getLogger(__name__)
 
 
 class TimeoutConnection(Connection):
@@ -64,7 +67,11 @@ def readable(e: smtplib.SMTPException | OSError, server: str) -> str:
     if isinstance(e, smtplib.SMTPServerDisconnected):
         return f"the mail server {server} closed the connection"
     trouble = connection_trouble(e)
-    return f"could not connect to the mail server {server}: {trouble or one_line(str(e))}"
+    if trouble is None:
+        # An OSError's own text ("[Errno 101] ...") is not for people: it is logged.
+        log.warning("mail to %s not sent: %s", server, one_line(str(e)))
+        trouble = "the connection failed (the log has the details)"
+    return f"could not connect to the mail server {server}: {trouble}"
 
 
 def text(reply: bytes | str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
 import requests
@@ -10,6 +11,8 @@ from flask import current_app
 from ...core.channels import header_error
 from .. import outbound
 from .base import Content, DeliveryError, causes, connection_trouble
+
+log = logging.getLogger(__name__)
 
 
 def readable(e: requests.RequestException, url: str, timeout: float) -> str:
@@ -24,7 +27,11 @@ def readable(e: requests.RequestException, url: str, timeout: float) -> str:
         return f"{host} did not answer within {timeout:g} s"
     if isinstance(e, (requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader,
                       requests.exceptions.URLRequired)):
-        return f"the webhook cannot be sent as configured: {e}"
+        # requests' own text ("Invalid URL 'x': No scheme supplied...") is for
+        # developers: the person reads a sentence, the log keeps the detail.
+        log.warning("webhook to %s not sent: %s", host, e)
+        return ("the webhook cannot be sent as configured: its URL or a header is not one "
+                "that can be sent (the log has the details)")
     trouble = connection_trouble(e)
     return f"could not connect to {host}: {trouble or 'the connection failed'}"
 

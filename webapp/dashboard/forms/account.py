@@ -4,7 +4,7 @@ Every form carries a CSRF token (Flask-WTF)."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from ...core.schedules import tz_error
@@ -17,6 +17,9 @@ class LoginForm(FlaskForm):
                        validators=[DataRequired("Enter your email address.")])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     remember = BooleanField("Keep me logged in")
+    # Filled by app.js with the browser's IANA zone: a first login adopts it
+    # (core.users.adopt_browser_timezone). Empty without JavaScript.
+    browser_tz = HiddenField()
 
 
 class NewAccountForm(FlaskForm):

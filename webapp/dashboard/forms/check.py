@@ -346,6 +346,22 @@ class CheckForm(KeywordFields, FlapFields, FlaskForm):
                 self.deadline_at.data = time(end // 3600, end % 3600 // 60)
 
 
+    # What an edit may arrive without: the fields of the schedule kinds and
+    # reminder choice not chosen, which an older app.js disabled.
+    KEPT_WHEN_UNSENT = (*sorted(SCHEDULE_FIELDS), "nag_every", "nag_unit")
+
+    def keep_unsent(self, check) -> None:
+        """Each field above that the browser did not send takes the check's
+        stored value, not the default: otherwise switching back to the kind
+        the check has ("Every…") would show "1 days" or UTC, and saving would
+        store them."""
+        stored = CheckForm(formdata=None, meta={"csrf": False})
+        stored.fill_from(check)
+        for name in self.KEPT_WHEN_UNSENT:
+            if not self[name].raw_data:
+                self[name].data = stored[name].data
+
+
 def shown_kind(check) -> str:
     """The kind of schedule the edit form draws the check as: "daily" for a
     cron check firing once a day whose deadline the daily kind can say (the end

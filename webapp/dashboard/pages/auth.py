@@ -22,7 +22,7 @@ from flask_login.utils import login_url
 
 from ...core import logins
 from ...core.models import User
-from ...core.users import authenticate, create_user
+from ...core.users import adopt_browser_timezone, authenticate, create_user
 from ...db import db
 from ...web.extensions import htmx, login_manager
 from ..forms.account import LoginForm, SignupForm
@@ -104,7 +104,12 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            log_in(user, remember=bool(form.remember.data))
+            adopted = adopt_browser_timezone(user, form.browser_tz.data)
+            log_in(user, remember=bool(form.remember.data))  # commits the zone too
+            if adopted:
+                # Said, not done silently: the person may want another zone.
+                flash(f"Times are shown in {user.timezone}, your browser's timezone; "
+                      "Account settings can change it.", "info")
             return redirect(safe_next(request.args.get("next")))
         flash("Wrong email or password.", "error")
         status = 401

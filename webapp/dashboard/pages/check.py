@@ -122,7 +122,11 @@ def edit(uuid: str):
     form = CheckForm()
     if request.method == "GET":
         form.fill_from(check)
-    elif form.validate_on_submit() and save(check, form):
+        return render_form(form, check.project, check)
+    # A field the browser did not send keeps the check's value, not the
+    # form's default: saved, and drawn again if the form is refused.
+    form.keep_unsent(check)
+    if form.validate_on_submit() and save(check, form):
         db.session.commit()
         flash("Changes saved.", "info")
         return redirect(url_for("checks.detail", uuid=check.uuid))
