@@ -152,6 +152,10 @@ class Config:
     # The label of a project's badge for all its checks (tag "*"), as
     # Healthchecks' MASTER_BADGE_LABEL; a tag's badge is labelled with the tag.
     MASTER_BADGE_LABEL = os.environ.get("MASTER_BADGE_LABEL") or "Heartbeats"
+    # Public status pages (/status/<slug> and its .json): how many seconds each
+    # web process reuses a page's facts, and the max-age it tells caches. A
+    # change to a listed check shows within this long; 0 reads afresh each time.
+    STATUS_CACHE_SECONDS = env_int("STATUS_CACHE_SECONDS", 10)
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False

@@ -56,6 +56,7 @@ from webapp.core.models import (
     User,
 )
 from webapp.core.projects import add_member, create_project, membership, personal_name
+from webapp.core.status_pages import StatusPage, StatusPageCheck
 from webapp.db import db
 
 PASSWORD = "correct horse"
@@ -160,6 +161,7 @@ RULES: dict[str, dict[str, str]] = {
     "channels.index": {"GET": "read"},
     "channels.test": {"POST": "write"},
     "checks.cron_preview": {"GET": "self"},
+    "bulk.bulk": {"POST": "write"},
     "checks.delete": {"POST": "write"},
     "checks.detail": {"GET": "read"},
     "checks.edit": {"GET": "write", "POST": "write"},
@@ -208,6 +210,15 @@ RULES: dict[str, dict[str, str]] = {
     "settings.end_session": {"POST": "self"},
     "settings.index": {"GET": "self"},
     "settings.set_timezone": {"POST": "self"},
+    # Public status pages: anyone reads them; any member sees their list (on the
+    # settings page); owners and members make, change and delete them.
+    "status_pages.page": {"GET": "public"},
+    "status_pages.feed": {"GET": "public"},
+    "status_page_settings.new": {"GET": "write"},
+    "status_page_settings.create": {"POST": "write"},
+    "status_page_settings.edit": {"GET": "write"},
+    "status_page_settings.update": {"POST": "write"},
+    "status_page_settings.delete": {"POST": "write"},
 }
 
 # A minimal valid body where a route needs one (the others get only the CSRF
@@ -226,6 +237,9 @@ FORMS: dict[str, dict[str, str]] = {
     "projects.create_key": {"label": "ci"},
     "projects.rename": {"name": "Renamed"},
     "settings.set_timezone": {"timezone": "Europe/Paris"},
+    "status_page_settings.create": {"title": "Ours", "slug": "ours", "tz": "UTC", "tags": "db"},
+    "status_page_settings.update": {"title": "Renamed", "slug": "p-status", "tz": "UTC",
+                                    "tags": "db"},
     # transfer: {"new_owner": bob's membership id}, filled in by form_of().
 }
 JSON: dict[str, dict] = {
@@ -274,6 +288,7 @@ class World:
     elsewhere: dict[tuple[str | None, str], int]
     # URL values of the pages without login: badge keys, signatures, the read-only key.
     public_values: dict[tuple[str | None, str], object] = field(default_factory=dict)
+    status_page_id: int = 0  # P's status page, listing the check
 
     def secrets(self) -> tuple[str, ...]:
         """What names P's things: nobody outside P may be shown any of it."""
@@ -310,6 +325,10 @@ def build_world(app) -> World:
                                    start=datetime(2099, 1, 1, tzinfo=UTC),
                                    end=datetime(2099, 1, 2, tzinfo=UTC))
         db.session.add_all([rw, ro, other, invitation, other_session, daves_invitation, window])
+        status_page = StatusPage(project_id=project.id, slug="p-status", title="P's status")
+        status_page.entries.append(StatusPageCheck(check_id=check.id, public_name=""))
+        daves_page = StatusPage(project_id=daves.id, slug="daves", title="Dave's", tags="x")
+        db.session.add_all([status_page, daves_page])
         db.session.commit()
         daves_membership = membership(daves.id, users["non-member"].id)
         channel = add_channel(project.id, parse_channel(
@@ -325,8 +344,11 @@ def build_world(app) -> World:
             keys={"rw": rw_key, "ro": ro_key, "other": other_key},
             elsewhere={("members", "member_id"): daves_membership.id,
                        ("keys", "key_id"): other.id,
-                       (None, "invitation_id"): daves_invitation.id},
-            public_values=public_values(app, project, check, ro_key))
+                       (None, "invitation_id"): daves_invitation.id,
+                       ("status-pages", "page_id"): daves_page.id},
+            public_values={**public_values(app, project, check, ro_key),
+                           (None, "slug"): status_page.slug},
+            status_page_id=status_page.id)
         db.session.remove()
     record_beats(app, sweep=0, jobs=0)  # /health answers 200 while the worker beats
     return world
@@ -363,6 +385,7 @@ def url_values(world: World) -> dict[tuple[str | None, str], object]:
         (None, "which"): "ping",  # the ping or badge key: one route, one rule
         (None, "invitation_id"): world.invitation_id,
         (None, "token"): world.invitation_token,
+        ("status-pages", "page_id"): world.status_page_id,
         **world.public_values,
     }
 

@@ -25,6 +25,7 @@ from .pages import (
     members,
     projects,
     settings,
+    status_pages,  # public status pages, managed in project settings
 )
 
 BLUEPRINTS = (auth.bp, home.bp, bulk.bp, check.bp, settings.bp, channels.bp, projects.bp,
@@ -44,6 +45,8 @@ def init_app(app: Flask) -> None:
     """Register the pages, and the filters and words their templates use."""
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
+    # --- public status pages: their settings (the pages themselves are public/'s) ---
+    app.register_blueprint(status_pages.bp)
     ratelimits.protect_login(app, "auth.login")
     ratelimits.protect_signup(app, "auth.signup")
     ratelimits.protect_signup(app, "invitations.signup")

@@ -1,9 +1,10 @@
 """Projects: the overview of the user's projects, making one, and a project's
 settings (name, API keys, ping key, badge key; transfer and delete).
 
-Members and invitations are in `members`. Any member may see the settings
-page; a viewer sees no key and no control. Owners and members manage keys;
-only the owner renames, transfers or deletes the project.
+Members and invitations are in `members`, status pages in `status_pages`.
+Any member may see the settings page; a viewer sees no key and no control.
+Owners and members manage keys; only the owner renames, transfers or deletes
+the project.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from ..display.badge_links import badge_links, preview_path
 from ..forms.project import ApiKeyForm, ProjectForm, TransferForm
 from .confirm import Confirm, confirm_page, confirmed
 from .members import members_context
+from .status_pages import delete_confirm as delete_status_page
+from .status_pages import status_page_rows
 
 bp = Blueprint("projects", __name__)
 
@@ -78,6 +81,9 @@ def render_settings(project: Project, status: int = 200, *, name_form=None, key_
         "badges": badge_links(project, base_url()),
         "badge_preview": preview_path(project),
         **members_context(project, **members),
+        # The status pages section (templates/projects/partials/_status_pages.html).
+        "status_pages": status_page_rows(project),
+        "delete_status_page": delete_status_page,
     }
     if htmx and htmx.target == "api-keys":
         return render_template("projects/partials/_keys.html", **ctx), status
