@@ -208,18 +208,22 @@ def test_the_first_login_adopts_the_browser_timezone_and_says_so(web, app, user)
     assert "Times are shown in Asia/Shanghai, your browser&#39;s timezone" in page
 
 
-def test_a_later_login_or_a_chosen_zone_is_left_alone(web, app, user, client):
-    assert web.login().status_code == 302  # the first login, without JavaScript
+def test_the_zone_is_adopted_once_and_a_chosen_one_is_left_alone(web, app, user, client):
+    assert web.login().status_code == 302  # without JavaScript: no zone to adopt
     assert timezone_of(app) == "UTC"
-    other = type(web)(app.test_client())  # another browser, while the first is logged in
+    other = type(web)(app.test_client())  # another browser, which says its zone
     assert login_from(other, "Europe/Berlin").status_code == 302
-    assert timezone_of(app) == "UTC"  # logged in before: the default may be a choice
-
-    web.post("/settings/timezone", {"timezone": "America/Chicago"}, token_from="/settings/")
+    assert timezone_of(app) == "Europe/Berlin"
     for w in (web, other):
         w.post("/logout")
-    assert login_from(web, "Europe/Berlin").status_code == 302
-    assert timezone_of(app) == "America/Chicago"
+    # Adopted once, it counts as chosen: another browser's zone does not move it.
+    assert login_from(web, "Asia/Tokyo").status_code == 302
+    assert timezone_of(app) == "Europe/Berlin"
+    # UTC chosen in the settings stays, whichever browser logs in next.
+    web.post("/settings/timezone", {"timezone": "UTC"}, token_from="/settings/")
+    web.post("/logout")
+    assert login_from(web, "America/Chicago").status_code == 302
+    assert timezone_of(app) == "UTC"
 
 
 @pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "localtime", "x" * 65, ""])

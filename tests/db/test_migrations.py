@@ -158,3 +158,32 @@ def test_what_was_sent_is_filled_from_the_history(settings, own_database):
         db.session.remove()
         db.engine.dispose()
     assert alerted == {"sent": "down", "muted": None, "fine": None}
+
+
+def test_existing_accounts_that_saw_their_zone_keep_it_as_chosen(settings, own_database):
+    """0019: an account on another zone than UTC, or that has logged in, counts
+    as having chosen its zone; one never logged in on UTC may still adopt the
+    browser's."""
+    from webapp.core.models import LoginSession
+
+    app = create_app({**overrides_from(settings), "SQLALCHEMY_DATABASE_URI": own_database})
+    with app.app_context():
+        upgrade(revision="0018")
+        for email, tz in [("berlin@example.com", "Europe/Berlin"), ("seen@example.com", "UTC"),
+                          ("fresh@example.com", "UTC")]:
+            db.session.execute(sa.text(
+                "INSERT INTO users (email, password_hash, timezone, created) "
+                "VALUES (:e, 'x', :tz, CURRENT_TIMESTAMP)"), {"e": email, "tz": tz})
+        seen = db.session.scalar(sa.text("SELECT id FROM users WHERE email = 'seen@example.com'"))
+        db.session.commit()
+        db.session.add(LoginSession(user_id=seen, token_hash="h" * 64))
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        with db.engine.connect() as conn:
+            chosen = dict(conn.execute(sa.text("SELECT email, timezone_chosen FROM users")).all())
+        downgrade(revision="0018")
+        db.session.remove()
+        db.engine.dispose()
+    assert {k: bool(v) for k, v in chosen.items()} == {
+        "berlin@example.com": True, "seen@example.com": True, "fresh@example.com": False}

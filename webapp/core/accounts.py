@@ -25,6 +25,10 @@ class User(UserMixin, Model):
     email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
     timezone: so.Mapped[str] = so.mapped_column(sa.String(64), default="UTC")
+    # Whether that zone is the person's choice (at sign-up, in settings, or
+    # adopted from their browser once): until it is, a login may adopt the
+    # browser's (core.users.adopt_browser_timezone).
+    timezone_chosen: so.Mapped[bool] = so.mapped_column(default=False)
     created: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     def set_password(self, password: str) -> None:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import db
-from .models import LoginSession, User
+from .models import User
 from .projects import create_project, personal_name
 from .text import can_name_a_row
 
@@ -61,13 +61,16 @@ def authenticate(email: str, password: str) -> User | None:
     return user if user.check_password(password) else None
 
 
-def create_user(email: str, password: str, timezone: str = "UTC") -> User | None:
+def create_user(email: str, password: str, timezone: str | None = None) -> User | None:
     """A new user with a project of their own, added to the session for the
-    caller to commit; None when someone has this email already."""
+    caller to commit; None when someone has this email already. A `timezone`
+    given is the person's choice (the sign-up form's); without one, the
+    account starts on UTC and its first login may adopt the browser's."""
     email = normalize_email(email)
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         return None
-    user = User(email=email, timezone=timezone)
+    user = User(email=email, timezone=timezone or DEFAULT_TIMEZONE,
+                timezone_chosen=timezone is not None)
     user.set_password(password)
     db.session.add(user)
     create_project(user, personal_name(email))
@@ -76,23 +79,15 @@ def create_user(email: str, password: str, timezone: str = "UTC") -> User | None
 
 def adopt_browser_timezone(user: User, zone: str | None) -> bool:
     """At a login: show times in the browser's zone (`zone`, as app.js read it
-    from Intl) instead of the default, for an account that never chose one.
-
-    "Never chose one" is told apart, without a column of its own, as: still on
-    the default zone and never logged in before (no login session). The zone
-    must be one of tzdata's names; anything else is ignored, not refused: the
-    login goes ahead in the default zone. True when the zone was adopted (the
-    caller commits, and says so to the person).
+    from Intl) instead of the default, for an account that never chose one;
+    from then on it counts as chosen. The zone must be one of tzdata's names;
+    anything else is ignored, not refused: the login goes ahead in the zone
+    the account has. True when the zone was adopted (the caller commits, and
+    says so to the person).
     """
     # "localtime" is the server's own zone, never a browser's.
-    if (not zone or len(zone) > 64 or zone == user.timezone or zone == "localtime"
+    if (user.timezone_chosen or not zone or len(zone) > 64 or zone == "localtime"
             or zone not in available_timezones()):
         return False
-    if user.timezone != DEFAULT_TIMEZONE:
-        return False
-    logged_in_before = db.session.scalar(
-        sa.select(LoginSession.id).where(LoginSession.user_id == user.id).limit(1))
-    if logged_in_before is not None:
-        return False
-    user.timezone = zone
+    user.timezone, user.timezone_chosen = zone, True
     return True

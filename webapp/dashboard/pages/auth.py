@@ -128,7 +128,7 @@ def signup():
         return redirect(url_for("dashboard.index"))
     form = SignupForm()
     if form.validate_on_submit():
-        user = create_user(form.email.data, form.password.data, form.timezone.data or "UTC")
+        user = create_user(form.email.data, form.password.data, form.timezone.data or None)
         if user is None:
             form.email.errors.append("An account with this email exists already: log in instead.")
         else:

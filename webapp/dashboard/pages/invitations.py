@@ -139,7 +139,7 @@ def signup(token: str):
     if has_account(found.email) or not form.validate_on_submit():
         return show_page(found, token, 400, form=form)
     # The invited address, whatever else the request says: the link proves only that one.
-    user = create_user(found.email, form.password.data, form.timezone.data or "UTC")
+    user = create_user(found.email, form.password.data, form.timezone.data or None)
     if user is None:  # made meanwhile, by another request
         return show_page(found, token, 400, form=form)
     db.session.flush()

@@ -65,7 +65,7 @@ def set_timezone():
     form = TimezoneForm()
     if not form.validate_on_submit():
         return render_settings(400, tz_form=form)
-    current_user.timezone = form.timezone.data
+    current_user.timezone, current_user.timezone_chosen = form.timezone.data, True
     db.session.commit()
     flash(f"Times are now shown in {form.timezone.data}.", "info")
     return redirect(url_for("settings.index"))
