@@ -1,5 +1,8 @@
 """Part 2, deadline to mail: a real worker mails an aiosmtpd sink in this
-process, and each DOWN mail's arrival is compared with its check's deadline."""
+process, and each DOWN mail's arrival is compared with its check's deadline,
+with --idle-checks more checks (100,000) in the database that are not due.
+Then a burst: --burst checks (1,000) all due in the same second, and how long
+after it the sweep has flipped the last of them."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import subprocess
 import sys
 import time
 import uuid as uuidlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import redis
@@ -21,6 +24,7 @@ from receivers import Mailbox  # tests/receivers.py (see run.py)
 from webapp.core.models import Check, Flip, User
 from webapp.core.pings import PingData, apply_ping
 from webapp.core.projects import create_project
+from webapp.core.times import utcnow
 from webapp.db import db
 
 GRACE = 1
@@ -37,6 +41,53 @@ def wait_for_worker(redis_url: str, queue: str, proc: subprocess.Popen,
         if proc.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"the worker did not start:\n{tail(proc.log_path)}")
         time.sleep(0.1)
+
+
+def add_checks(app, email: str, prefix: str, n: int, alert_after: datetime) -> None:
+    """n up checks of a project of their own, all due at `alert_after`,
+    written in bulk (as an import would)."""
+    with app.app_context():
+        user = User(email=email, password_hash="!")
+        db.session.add(user)
+        project = create_project(user, prefix)
+        db.session.commit()
+        rows = [{"uuid": str(uuidlib.uuid4()), "project_id": project.id,
+                 "name": f"{prefix}-{i:06d}", "status": "up", "timeout": 86400, "grace": 3600,
+                 "n_pings": 1, "last_ping": alert_after - timedelta(hours=25),
+                 "next_ping": alert_after - timedelta(hours=1), "alert_after": alert_after}
+                for i in range(n)]
+        for start in range(0, n, 5000):
+            db.session.execute(sa.insert(Check), rows[start:start + 5000])
+            db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def burst_flip_times(app, prefix: str) -> list[float]:
+    with app.app_context():
+        rows = db.session.scalars(
+            sa.select(Flip.created).join(Check, Flip.check_id == Check.id)
+            .where(Flip.new_status == "down", Check.name.startswith(f"{prefix}-"))).all()
+        db.session.remove()
+        db.engine.dispose()
+    return [created.timestamp() for created in rows]
+
+
+def measure_burst(app, n: int) -> dict:
+    """n checks due in the same second; how long until the sweep flipped them all."""
+    due = (utcnow() + timedelta(seconds=4)).replace(microsecond=0)
+    add_checks(app, "bench-burst@example.com", "burst", n, due)
+    log(f"  {n} checks due at once, {due - utcnow()} from now ...")
+    give_up = time.time() + 4 + 30
+    flipped: list[float] = []
+    while time.time() < give_up:
+        flipped = burst_flip_times(app, "burst")
+        if len(flipped) >= n:
+            break
+        time.sleep(0.25)
+    last = max(flipped) - due.timestamp() if flipped else None
+    return {"checks": n, "flipped": len(flipped), "last_flip_s": last,
+            "p50_flip_s": percentile([t - due.timestamp() for t in flipped], 50)}
 
 
 def ping_staggered(app, n_checks: int) -> dict[str, datetime]:
@@ -81,11 +132,15 @@ def measure_alert_latency(tmp: Path, redis_url: str, children: Children,
     # the bench times each check's own first alert, so grouping is off.
     env["ALERT_GROUP_THRESHOLD"] = "0"
     migrate(env)
+    app = bench_app(database_url, redis_url, RQ_QUEUE=queue)
+    if args.idle_checks:
+        log(f"  {args.idle_checks:,} idle checks (due tomorrow) ...")
+        add_checks(app, "bench-idle@example.com", "idle", args.idle_checks,
+                   utcnow() + timedelta(days=1))
     worker = children.start([sys.executable, "worker.py"], cwd=ROOT, env=env,
                             log_path=tmp / "worker.log")
     try:
         wait_for_worker(redis_url, queue, worker)
-        app = bench_app(database_url, redis_url, RQ_QUEUE=queue)
         deadlines = ping_staggered(app, args.checks)
         last = max(deadlines.values()).timestamp()
         log(f"  {args.checks} checks pinged; deadlines within the next "
@@ -94,13 +149,14 @@ def measure_alert_latency(tmp: Path, redis_url: str, children: Children,
         while len(sink.messages) < args.checks and time.time() < give_up:
             time.sleep(0.1)
         time.sleep(1.5)  # a duplicate would come right behind its first copy
+        with sink.lock:
+            arrivals = [(str(m["Subject"]), m.received_at) for m in sink.messages]
+        burst = measure_burst(app, args.burst) if args.burst else None
     finally:
         children.stop(worker)
         forget_queue(redis_url, queue)
     flipped = down_flip_times(app)
 
-    with sink.lock:
-        arrivals = [(str(m["Subject"]), m.received_at) for m in sink.messages]
     first: dict[str, float] = {}
     duplicates = unexpected = 0
     for subject, at in arrivals:
@@ -117,6 +173,8 @@ def measure_alert_latency(tmp: Path, redis_url: str, children: Children,
     delivery = [at - flipped[name] for name, at in first.items() if name in flipped]
     return {
         "checks": args.checks,
+        "idle_checks": args.idle_checks,
+        "burst": burst,
         "mails": len(arrivals),
         "down_mails": len(first),
         "missing": args.checks - len(first),

@@ -64,7 +64,8 @@ P99_AT_CONNECTIONS = 16
 # What the rate limits, and the threaded workers that slow clients cannot
 # starve, may cost the ping path (issue #12): at most 5 % each.
 TARGET_HARDENING_RATIO = 0.95
-TARGET_MAIL_P99 = 1.0  # seconds after the deadline
+TARGET_MAIL_P99 = 0.25  # seconds after the deadline (issue #18)
+TARGET_BURST_S = 2.0  # the last of a burst of checks due at once, flipped
 # Issue #17: an idle refresh of the checks list within 1.5x of a logged-in
 # request that reads nothing, at every size; the list of 1,000 checks in 150 ms.
 TARGET_IDLE_RATIO = 1.5
@@ -112,6 +113,12 @@ def alert_targets(mail: dict) -> list[dict]:
         target("deadline-to-mail p99", f"< {TARGET_MAIL_P99} s",
                p99 is not None and p99 < TARGET_MAIL_P99,
                "no mail" if p99 is None else f"{p99:.3f} s"),
+        *([target(f"burst of {mail['burst']['checks']:,} due at once, all flipped",
+                  f"within {TARGET_BURST_S:.0f} s",
+                  mail["burst"]["flipped"] == mail["burst"]["checks"]
+                  and mail["burst"]["last_flip_s"] <= TARGET_BURST_S,
+                  f"{mail['burst']['flipped']} flipped, the last "
+                  f"{mail['burst']['last_flip_s'] or 0:.2f} s after")] if mail["burst"] else []),
         target("one DOWN mail per check", f"{mail['checks']} mails, none early",
                mail["missing"] == mail["duplicates"] == mail["unexpected"] == mail["early"] == 0,
                f"{mail['down_mails']} checks mailed, {mail['duplicates']} duplicates, "
@@ -182,7 +189,8 @@ def alert_report(mail: dict) -> list[str]:
         return "-" if s is None else f"{s * 1000:.0f} ms"
 
     return [
-        f"Deadline to DOWN mail ({mail['checks']} checks, real worker, default SWEEP_INTERVAL)",
+        f"Deadline to DOWN mail ({mail['checks']} checks beside {mail['idle_checks']:,} not due, "
+        "real worker, default SWEEP_INTERVAL)",
         f"  p50 {ms(mail['p50_s'])}   p99 {ms(mail['p99_s'])}   max {ms(mail['max_s'])}   "
         f"min {ms(mail['min_s'])}",
         f"  of which deadline -> sweep flip: p50 {ms(mail['sweep_p50_s'])}, "
@@ -191,6 +199,9 @@ def alert_report(mail: dict) -> list[str]:
         f"p99 {ms(mail['delivery_p99_s'])}",
         f"  mails {mail['mails']}: {mail['down_mails']} checks, {mail['missing']} missing, "
         f"{mail['duplicates']} duplicates, {mail['early']} before the deadline",
+        *([f"  burst: {mail['burst']['checks']:,} checks due in the same second: "
+           f"{mail['burst']['flipped']:,} flipped, p50 {ms(mail['burst']['p50_flip_s'])}, "
+           f"the last {ms(mail['burst']['last_flip_s'])} after"] if mail["burst"] else []),
         "  (for comparison, not measured here: issue #2 quotes Healthchecks' 2 s poll loop"
         " at p50 1.1 s, max 2.1 s on this kind of machine)",
         "",
@@ -231,6 +242,9 @@ def main() -> int:
     parser.add_argument("--hardening", action="store_true",
                         help="also run the app without rate limits and on sync workers")
     parser.add_argument("--checks", type=int, default=300, help="checks in the latency run")
+    parser.add_argument("--idle-checks", type=int, default=100_000,
+                        help="checks in the database beside them, not due")
+    parser.add_argument("--burst", type=int, default=1000, help="checks due in one second")
     parser.add_argument("--only", choices=("throughput", "alerts", "dashboard"),
                         help="run one part only")
     parser.add_argument("--client", choices=("wrk", "python"), default="wrk",
