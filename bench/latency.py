@@ -63,6 +63,22 @@ def add_checks(app, email: str, prefix: str, n: int, alert_after: datetime) -> N
         db.engine.dispose()
 
 
+def create_pinged(app, n: int) -> list[str]:
+    """n checks that a load generator will ping (a day's timeout); their uuids."""
+    with app.app_context():
+        user = User(email="bench-load@example.com", password_hash="!")
+        db.session.add(user)
+        project = create_project(user, "load")
+        db.session.flush()
+        checks = [Check(project_id=project.id, name=f"load-{i}") for i in range(n)]
+        db.session.add_all(checks)
+        db.session.commit()
+        tokens = [c.uuid for c in checks]
+        db.session.remove()
+        db.engine.dispose()
+    return tokens
+
+
 def burst_flip_times(app, prefix: str) -> list[float]:
     with app.app_context():
         rows = db.session.scalars(

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid as uuidlib
 from pathlib import Path
 
 import redis
@@ -97,6 +98,31 @@ def migrate(env: dict) -> None:
     """The schema from the migrations, as `flask db upgrade` builds it in production."""
     flask = Path(sys.executable).with_name("flask")
     run_checked([str(flask), "db", "upgrade"], cwd=ROOT, env=env, what="flask db upgrade")
+
+
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@contextlib.contextmanager
+def postgres_databases(n: int):
+    """n fresh databases on the PostgreSQL server at BENCH_POSTGRES_URL (else
+    the local one as postgres), as SQLAlchemy URLs; dropped at the end."""
+    import psycopg
+
+    server = os.environ.get("BENCH_POSTGRES_URL", POSTGRES_URL)
+    base = server.replace("+psycopg", "").rsplit("/", 1)[0]
+    names = [f"hb_bench_{uuidlib.uuid4().hex[:8]}" for _ in range(n)]
+    admin = psycopg.connect(server.replace("+psycopg", ""), autocommit=True)
+    try:
+        for name in names:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        yield [f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
+               for name in names]
+    finally:
+        for name in names:
+            with contextlib.suppress(psycopg.Error):
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 def bench_app(database_url: str, redis_url: str, **extra):

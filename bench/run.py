@@ -53,6 +53,7 @@ sys.path[:0] = [str(_ROOT), str(_ROOT / "bench"), str(_ROOT / "tests")]
 from dashboard import measure_dashboard  # noqa: E402
 from latency import measure_alert_latency  # noqa: E402
 from processes import BENCH, ROOT, Children, bench_app, log, migrate, resolve_redis, tail  # noqa: E402,E501
+from scale_out import measure_scale_out  # noqa: E402
 from throughput import PING_RETENTION, ensure_wrk, measure_throughput  # noqa: E402
 
 # Issue #18: pings at 90% of the one-INSERT baseline on SQLite, 80% of a bare
@@ -123,6 +124,35 @@ def alert_targets(mail: dict) -> list[dict]:
                mail["missing"] == mail["duplicates"] == mail["unexpected"] == mail["early"] == 0,
                f"{mail['down_mails']} checks mailed, {mail['duplicates']} duplicates, "
                f"{mail['early']} early, {mail['unexpected']} unexpected", correctness=True),
+    ]
+
+
+def scale_out_targets(so: dict) -> list[dict]:
+    return [
+        target("scale-out: every 200 stored", "0 lost", so["lost"] == 0,
+               f"{so['lost']} lost, {so['stored']} rows for {so['answered_200']} 200s",
+               correctness=True),
+        target(f"scale-out: {so['doomed']:,} checks down, each flipped and mailed once",
+               f"{so['doomed']:,} and {so['doomed']:,}",
+               so["flipped_once"] == so["mailed_once"] == so["doomed"]
+               and so["flipped_twice"] == so["mailed_twice"] == 0,
+               f"flipped once {so['flipped_once']}, twice {so['flipped_twice']}; mailed once "
+               f"{so['mailed_once']}, twice {so['mailed_twice']}", correctness=True),
+    ]
+
+
+def scale_out_report(so: dict) -> list[str]:
+    one, two = so["one_server"], so["two_servers"]
+    return [
+        f"Scale-out (PostgreSQL, {so['checks']:,} checks, two worker.py, web servers of the "
+        "Procfile's line on their own ports, wrk splitting its connections)",
+        f"  one web server: {one['pings_per_s']:.0f} pings/s (p99 {one['p99_ms']:.0f} ms); "
+        f"two: {two['pings_per_s']:.0f} pings/s (p99 {two['p99_ms']:.0f} ms): "
+        f"{so['two_vs_one']:.2f}x",
+        f"  {so['answered_200']} answered 200, {so['stored']} stored; {so['doomed']:,} checks "
+        f"down during the second phase: {so['flipped_once']} flipped once, "
+        f"{so['mailed_once']} mailed once",
+        "",
     ]
 
 
@@ -216,6 +246,8 @@ def report(result: dict) -> str:
         lines += alert_report(result["alert_latency"])
     if "dashboard" in result:
         lines += dashboard_report(result["dashboard"])
+    if "scale_out" in result:
+        lines += scale_out_report(result["scale_out"])
     lines.append("Targets")
     lines += [f"  [{'met' if t['met'] else 'MISSED'}] {t['target']}: {t['goal']} "
               f"(measured {t['measured']})"
@@ -239,6 +271,8 @@ def main() -> int:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite",
                         help="the database of the throughput run (postgres: the server at "
                              "BENCH_POSTGRES_URL, else 127.0.0.1:5432 as user postgres)")
+    parser.add_argument("--scale-out", action="store_true",
+                        help="only the scale-out run: PostgreSQL, two web servers, two workers")
     parser.add_argument("--hardening", action="store_true",
                         help="also run the app without rate limits and on sync workers")
     parser.add_argument("--checks", type=int, default=300, help="checks in the latency run")
@@ -255,6 +289,8 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
+    # --scale-out is a run of its own: the parts above would share its machine.
+    only = "scale-out" if args.scale_out else args.only
     result = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cores": os.cpu_count(),
@@ -269,18 +305,22 @@ def main() -> int:
         children = Children()
         stack.callback(children.stop_all)
         try:
-            if args.only in (None, "throughput"):
+            if only == "scale-out":
+                log("Scale-out: two web servers and two workers on PostgreSQL ...")
+                result["scale_out"] = measure_scale_out(tmp, redis_url, children, stack,
+                                                        ensure_wrk(), args)
+            if only in (None, "throughput"):
                 wrk = ensure_wrk() if args.client == "wrk" else None
                 result["load"] = {"generator": "wrk" if wrk else "python asyncio client",
                                   "connections": args.connections, "seconds": args.seconds,
                                   "rounds": args.rounds}
                 log("Throughput: baseline and app interleaved ...")
                 result["throughput"] = measure_throughput(tmp, redis_url, children, wrk, args)
-            if args.only in (None, "alerts"):
+            if only in (None, "alerts"):
                 log("Deadline-to-mail latency ...")
                 result["alert_latency"] = measure_alert_latency(tmp, redis_url, children, stack,
                                                                 args)
-            if args.only in (None, "dashboard"):
+            if only in (None, "dashboard"):
                 log("Dashboard server times ...")
                 result["dashboard"] = run_dashboard(tmp, redis_url, args)
         except Exception:
@@ -290,7 +330,8 @@ def main() -> int:
     result["targets"] = (
         (throughput_targets(result["throughput"]) if "throughput" in result else [])
         + (alert_targets(result["alert_latency"]) if "alert_latency" in result else [])
-        + (dashboard_targets(result["dashboard"]) if "dashboard" in result else []))
+        + (dashboard_targets(result["dashboard"]) if "dashboard" in result else [])
+        + (scale_out_targets(result["scale_out"]) if "scale_out" in result else []))
     log(report(result))
     out = BENCH / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)

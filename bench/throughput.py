@@ -25,6 +25,7 @@ from processes import (
     log,
     migrate,
     percentile,
+    postgres_databases,
     start_gunicorn,
     wait_for_http,
 )
@@ -34,7 +35,6 @@ from webapp.core.projects import create_project
 from webapp.db import db
 
 PUSH_QUERY = "?status=up&msg=bench&value=1"
-POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # Far above any run's ping count: nothing may be pruned, so stored == answered.
 PING_RETENTION = 1_000_000_000
 
@@ -210,29 +210,15 @@ PATHS = {"push": "/api/push/{token}" + PUSH_QUERY, "ping": "/ping/{token}"}
 @contextlib.contextmanager
 def databases(tmp: Path, kind: str):
     """(app's SQLAlchemy URL, baseline's settings) on a fresh database each:
-    two SQLite files, or two databases made on the PostgreSQL server at
-    BENCH_POSTGRES_URL (dropped at the end)."""
+    two SQLite files, or two PostgreSQL databases made for the run."""
     if kind == "sqlite":
         baseline_app.init_db(str(tmp / "baseline.db"))
         yield f"sqlite:///{tmp / 'bench.db'}", {"BASELINE_DB": str(tmp / "baseline.db")}
         return
-    import psycopg
-
-    server = os.environ.get("BENCH_POSTGRES_URL", POSTGRES_URL)
-    names = [f"hb_bench_{uuidlib.uuid4().hex[:8]}", f"hb_base_{uuidlib.uuid4().hex[:8]}"]
-    admin = psycopg.connect(server.replace("+psycopg", ""), autocommit=True)
-    for name in names:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base = server.replace("+psycopg", "").rsplit("/", 1)[0]
-    try:
-        baseline_app.init_db(dsn=f"{base}/{names[1]}")
-        yield f"{base.replace('postgresql://', 'postgresql+psycopg://')}/{names[0]}", \
-            {"BASELINE_DSN": f"{base}/{names[1]}"}
-    finally:
-        for name in names:
-            with contextlib.suppress(psycopg.Error):
-                admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        admin.close()
+    with postgres_databases(2) as (app_db, baseline_db):
+        dsn = baseline_db.replace("+psycopg", "")
+        baseline_app.init_db(dsn=dsn)
+        yield app_db, {"BASELINE_DSN": dsn}
 
 
 def measure_throughput(tmp: Path, redis_url: str, children: Children, wrk: str | None,
