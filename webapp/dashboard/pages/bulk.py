@@ -15,6 +15,7 @@ from ...core.models import Check, normalize_tags
 from ...core.times import utcnow
 from ...db import db
 from ...web.loaders import project_or_404
+from ..display.list_filter import natural_key
 from .check import MUTE_HOURS, actor
 from .confirm import Confirm, confirm_page, confirmed
 
@@ -39,8 +40,10 @@ def chosen(project_id: int) -> list[Check]:
         abort(400, "Select one or more checks first.")
     if len(uuids) > MAX_CHECKS:
         abort(400, f"Select at most {MAX_CHECKS} checks at once.")
-    checks = list(db.session.scalars(
-        sa.select(Check).where(Check.project_id == project_id, Check.uuid.in_(uuids))))
+    # In the list's order by name, as the flash and the question name them.
+    checks = sorted(db.session.scalars(
+        sa.select(Check).where(Check.project_id == project_id, Check.uuid.in_(uuids))),
+        key=lambda c: (natural_key(c.name), c.id))
     if len(checks) != len(uuids):
         missing = len(uuids) - len(checks)
         abort(400, f"{missing} of the selected checks are not in this project any more "
