@@ -96,7 +96,8 @@ def measure_scale_out(tmp: Path, redis_url: str, children: Children,
             wait_for_http(proc, port)
         urls = [[f"http://127.0.0.1:{port}/ping/{token}" for token in tokens]
                 for _, port in servers]
-        drive_all(wrk, urls[0], 1, args.connections[0])  # warm-up, not counted
+        for warm_urls in ([urls[0][0], urls[1][1]], urls[0]):  # warm-up, not counted
+            drive_all(wrk, warm_urls, 2, max(args.connections))
         warm = count_pings(app)
         log("  one web server ...")
         one = drive_all(wrk, urls[0], args.seconds, max(args.connections))
