@@ -130,7 +130,8 @@ def ping_staggered(app, n_checks: int) -> dict[str, datetime]:
         for i, token in enumerate(tokens):
             time.sleep(max(0.0, start + i * PING_SPREAD / n_checks - time.monotonic()))
             apply_ping(token, PingData(msg="bench", remote_addr="127.0.0.1"))
-        deadlines = dict(db.session.execute(sa.select(Check.name, Check.alert_after)).all())
+        deadlines = dict(db.session.execute(sa.select(Check.name, Check.alert_after)
+                                            .where(Check.uuid.in_(tokens))).all())
         db.session.remove()
         db.engine.dispose()
     return deadlines
