@@ -51,7 +51,7 @@ def list_context(project: Project) -> dict:
     known_tags = sorted({t for e in page.every for t in e.tag_list}, key=str.lower)
     base = base_url()
     list_url = url_for("dashboard.project", code=project.code)
-    strips = status_strips(page.checks, now)
+    strips, down_since = status_strips(page.checks, now)
     return {
         "project": project,
         "page": page,
@@ -59,8 +59,8 @@ def list_context(project: Project) -> dict:
         "statuses": {e.id: e.status for e in page.shown},
         # "in maintenance until 03:00" by check id, from one read of the windows.
         "held": list_notes(project.id, page.checks, tz, now),
-        "strips": strips[0],
-        "down_since": strips[1],
+        "strips": strips,
+        "down_since": down_since,
         "n_total": len(page.every),
         # The tab's title and icon count the whole project; the list's own counts, the search.
         "n_down": sum(1 for e in page.every if e.status == "down"),
