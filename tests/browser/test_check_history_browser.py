@@ -27,8 +27,9 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def history(app, client, new_check, monkeypatch):
-    """A backup check with values, runs and a downtime, down again now: its uuid."""
+def history(app, client, new_check, monkeypatch, no_worker):
+    """A backup check with values, runs and a downtime, down again now: its uuid.
+    Its deadlines are in the past: no worker may sweep them before this does."""
     import webapp.core.pings as pings
 
     ago = {"delta": timedelta(0)}

@@ -27,9 +27,10 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def checks(app, client, new_check, monkeypatch):
+def checks(app, client, new_check, monkeypatch, no_worker):
     """nightly-backup, down for 90 minutes yesterday; db-replica, down for
-    the last 90 minutes; web (tag prod), up. Their uuids."""
+    the last 90 minutes; web (tag prod), up. Their uuids. Their deadlines are
+    in the past: no worker may sweep them before this does."""
     monkeypatch.setitem(app.config, "STATUS_CACHE_SECONDS", 0)
     app.extensions["hb_status_cache"].clear()
     ago = {"delta": timedelta(0)}
