@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from browser_pages import watched_page
 from playwright.sync_api import Browser, Page, expect
 
 from webapp.alerts.sweep import sweep_once
@@ -78,13 +79,7 @@ def log_in(page: Page, to: str) -> None:
 
 
 def open_check(browser: Browser, live_server: str, uuid: str, viewport: dict, scheme: str):
-    context = browser.new_context(base_url=live_server, viewport=viewport, color_scheme=scheme,
-                                  timezone_id="Europe/Berlin", locale="en-GB",
-                                  is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    context, page, errors = watched_page(browser, live_server, viewport, scheme)
     log_in(page, f"/checks/{uuid}")
     expect(page.get_by_role("heading", name="nightly-backup")).to_be_visible()
     return context, page, errors

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from browser_pages import watched_page
 from playwright.sync_api import Browser, Page, expect
 
 import webapp.core.pings as pings
@@ -98,13 +99,7 @@ def make_page_in_settings(page: Page, artifacts) -> None:
 
 
 def open_logged_out(browser: Browser, live_server: str, viewport: dict, scheme: str):
-    context = browser.new_context(base_url=live_server, viewport=viewport, color_scheme=scheme,
-                                  timezone_id="Europe/Berlin", locale="en-GB",
-                                  is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    context, page, errors = watched_page(browser, live_server, viewport, scheme)
     page.goto("/status/acme")
     return context, page, errors
 

@@ -108,14 +108,7 @@ def new(code: str):
 @login_required
 def create(code: str):
     project = project_or_404(code, "write")
-    form = StatusPageForm(project_checks=project_checks(project))
-    if not form.validate_on_submit():
-        return render_form(project, form, None, 400)
-    saved = save(project, form, None)
-    if saved is None:
-        return render_form(project, form, None, 400)
-    flash(f"Status page “{saved.title}” made: it is public at /status/{saved.slug}.", "info")
-    return to_list(project)
+    return submitted(project, None, "made: it is public at /status/{slug}")
 
 
 @bp.get("/projects/<code>/status-pages/<int:page_id>/edit")
@@ -130,14 +123,17 @@ def edit(code: str, page_id: int):
 @login_required
 def update(code: str, page_id: int):
     project = project_or_404(code, "write")
-    page = page_in(project, page_id)
+    return submitted(project, page_in(project, page_id), "saved")
+
+
+def submitted(project, page, done: str):
+    """The form posted for a new page (`page` None) or an edit: saved and back
+    to the list with `done` said, or drawn again with its refusals (400)."""
     form = StatusPageForm(project_checks=project_checks(project), page=page)
-    if not form.validate_on_submit():
-        return render_form(project, form, page, 400)
-    saved = save(project, form, page)
+    saved = save(project, form, page) if form.validate_on_submit() else None
     if saved is None:
         return render_form(project, form, page, 400)
-    flash(f"Status page “{saved.title}” saved.", "info")
+    flash(f"Status page “{saved.title}” {done.format(slug=saved.slug)}.", "info")
     return to_list(project)
 
 
